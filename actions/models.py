@@ -1,0 +1,528 @@
+"""What committees decided, and the follow-up: resolutions, actions, progress, executive responses.
+
+Resolutions and actions carry a stable human reference per committee and municipal year
+("CS (17/18) 04" for a resolution, "CS (17/18) A04" for an action), allocated once and never
+reused, because officers quote them in emails and reports.
+"""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from committees.history import TrackedQuerySet
+from committees.models import AgendaItem, Committee, Meeting, MunicipalYear, Person, today
+
+EXECUTIVE_RESPONSE_MONTHS = 2  # Local Government Act 2000, s.9FE
+
+
+def allocate_sequence(model, committee: Committee, municipal_year: MunicipalYear) -> int:
+    """The next number in `model`'s series for a committee and year.
+
+    The committee row is locked for the rest of the transaction, so two officers saving at
+    once on PostgreSQL get consecutive numbers; the unique constraint is the backstop.
+    """
+    Committee.objects.select_for_update().filter(pk=committee.pk).first()
+    last = (
+        model.objects.filter(committee=committee, municipal_year=municipal_year).aggregate(
+            last=models.Max("sequence")
+        )["last"]
+        or 0
+    )
+    return last + 1
+
+
+class RAG(models.TextChoices):
+    RED = "RED", "Red"
+    AMBER = "AMBER", "Amber"
+    GREEN = "GREEN", "Green"
+    COMPLETED = "COMPLETED", "Completed"
+
+
+class Progress(models.IntegerChoices):
+    """The 1 to 5 scale of children's services improvement plans."""
+
+    NOT_STARTED = 1, "1: Not started or significantly delayed"
+    STARTED = 2, "2: Started, some progress"
+    ON_TRACK = 3, "3: On track, good progress"
+    ACHIEVED = 4, "4: Achieved, impact to be sustained"
+    SUSTAINED = 5, "5: Completed and sustained; can be removed from the plan"
+
+
+class ResolutionQuerySet(TrackedQuerySet):
+    def visible_to(self, user):
+        return self.filter(agenda_item__in=AgendaItem.objects.visible_to(user))
+
+    def recommendations(self):
+        return self.filter(kind=Resolution.Kind.RECOMMENDATION)
+
+
+class Resolution(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note or comment"
+        RECOMMENDATION = "recommendation", "Recommendation to the executive"
+        ACTION = "action", "Action for officers"
+        REPORT_BACK = "report_back", "Report back to committee"
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="resolutions"
+    )
+    number = models.CharField(max_length=12, blank=True, help_text='As printed: "1", "b", "1.4".')
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOTE)
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="resolutions", editable=False
+    )
+    municipal_year = models.ForeignKey(
+        MunicipalYear, on_delete=models.PROTECT, related_name="resolutions", editable=False
+    )
+    sequence = models.PositiveIntegerField(editable=False)
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agenda_item__meeting__date", "agenda_item__position", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "municipal_year", "sequence"],
+                name="resolution_sequence_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["agenda_item", "position"], name="resolution_position_unique_in_item"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="resolution_has_text"),
+        ]
+
+    def __str__(self):
+        return self.reference or f"Resolution {self.number}"
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.agenda_item.is_exempt
+
+    def clean(self):
+        if not self.text.strip():
+            raise ValidationError({"text": "A resolution needs its text."})
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            with transaction.atomic():
+                meeting = self.agenda_item.meeting
+                self.committee = meeting.committee
+                self.municipal_year = meeting.municipal_year
+                self.sequence = allocate_sequence(Resolution, self.committee, self.municipal_year)
+                self.reference = (
+                    f"{self.committee.reference_prefix} ({self.municipal_year.short_label}) "
+                    f"{self.sequence:02d}"
+                )
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+
+class ActionQuerySet(TrackedQuerySet):
+    def open(self):
+        return self.filter(status=Action.Status.OPEN)
+
+    def closed(self):
+        return self.exclude(status=Action.Status.OPEN)
+
+    def with_due_on(self):
+        """Annotate `due_on`: the due date, or else the date of the due-back meeting."""
+        return self.annotate(due_on=Coalesce("due_date", "due_back_meeting__date"))
+
+    def overdue(self, on: dt.date | None = None):
+        on = on or today()
+        return self.open().filter(
+            Q(due_date__lt=on) | Q(due_date__isnull=True, due_back_meeting__date__lt=on)
+        )
+
+    def due_before(self, day: dt.date):
+        return self.filter(
+            Q(due_date__lt=day) | Q(due_date__isnull=True, due_back_meeting__date__lt=day)
+        )
+
+    def public(self):
+        return self.filter(
+            Q(agenda_item__isnull=True) | Q(agenda_item__in=AgendaItem.objects.public()),
+            committee__is_published=True,
+        )
+
+    def visible_to(self, user):
+        """The one rule for who may read an action, used by every page, API and export."""
+        if not user.is_authenticated:
+            return self.public()
+        if user.is_staff:
+            return self
+        return self.filter(
+            Q(agenda_item__isnull=True, committee__is_published=True)
+            | Q(agenda_item__in=AgendaItem.objects.visible_to(user))
+            | Q(committee__in=Committee.objects.chaired_by(user))
+            | Q(owner__user=user)
+        )
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="actions")
+    municipal_year = models.ForeignKey(
+        MunicipalYear, on_delete=models.PROTECT, related_name="actions", editable=False
+    )
+    sequence = models.PositiveIntegerField(editable=False)
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The item it arose under (set from the resolution when there is one).",
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_owned"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    due_back_meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_due_back",
+        help_text="The meeting the report or answer must come back to.",
+    )
+    due_back_elsewhere = models.BooleanField(
+        default=False,
+        verbose_name="due back at another committee",
+        help_text="Tick when the due-back meeting is deliberately another committee's.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    carried_over_from_year = models.ForeignKey(
+        MunicipalYear,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when the annual rollover carried this open action into a new year.",
+    )
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "municipal_year__start_date", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "municipal_year", "sequence"], name="action_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True)
+                | (~Q(status="open") & Q(closed_on__isnull=False)),
+                name="action_closed_has_date",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="action_has_title"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(
+                fields=["due_date"], condition=Q(status="open"), name="action_open_due_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}" if self.reference else self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:actions_action_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_exempt(self) -> bool:
+        return bool(self.agenda_item_id and self.agenda_item.is_exempt)
+
+    @property
+    def due_on(self) -> dt.date | None:
+        if self.due_date:
+            return self.due_date
+        return self.due_back_meeting.date if self.due_back_meeting_id else None
+
+    def days_late(self, on: dt.date | None = None) -> int:
+        due = self.due_on
+        on = on or today()
+        return max((on - due).days, 0) if due and self.is_open else 0
+
+    def latest_update(self):
+        return self.updates.order_by("-as_of", "-recorded_at").first()
+
+    def _origin_meeting(self) -> Meeting | None:
+        item = self.agenda_item or (self.resolution.agenda_item if self.resolution_id else None)
+        return item.meeting if item else None
+
+    def clean(self):
+        errors = {}
+        if (
+            self.resolution_id
+            and self.agenda_item_id
+            and self.resolution.agenda_item_id != self.agenda_item_id
+        ):
+            errors["agenda_item"] = "The action's item must be the item of its resolution."
+        origin = self._origin_meeting()
+        if origin and self.committee_id and origin.committee_id != self.committee_id:
+            errors["committee"] = f"The action arose at a meeting of {origin.committee}."
+        if self.due_back_meeting_id:
+            committee_id = self.committee_id or (origin.committee_id if origin else None)
+            if (
+                committee_id
+                and self.due_back_meeting.committee_id != committee_id
+                and not self.due_back_elsewhere
+            ):
+                errors["due_back_meeting"] = (
+                    f"That meeting is of {self.due_back_meeting.committee}, not this committee. "
+                    "Tick 'due back at another committee' if that is intended."
+                )
+            if origin and self.due_back_meeting.date <= origin.date:
+                errors["due_back_meeting"] = (
+                    f"The due-back meeting ({self.due_back_meeting.date:%-d %B %Y}) must come after "
+                    f"the meeting the action arose at ({origin.date:%-d %B %Y})."
+                )
+        if self.status != self.Status.OPEN and not (
+            self.pk and self.updates.filter(closes_action=True).exists()
+        ):
+            errors["status"] = (
+                "An action is closed by a closing update that records what was done; add one "
+                "(or sign the action off) rather than changing its status."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.resolution_id and not self.agenda_item_id:
+            self.agenda_item = self.resolution.agenda_item
+        if not self.reference:
+            with transaction.atomic():
+                origin = self._origin_meeting()
+                if not self.committee_id and origin:
+                    self.committee = origin.committee
+                if not self.municipal_year_id:
+                    self.municipal_year = (
+                        origin.municipal_year
+                        if origin
+                        else MunicipalYear.containing(self.committee.authority, today())
+                    )
+                self.sequence = allocate_sequence(Action, self.committee, self.municipal_year)
+                self.reference = (
+                    f"{self.committee.reference_prefix} ({self.municipal_year.short_label}) "
+                    f"A{self.sequence:02d}"
+                )
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+
+class ActionUpdateQuerySet(models.QuerySet):
+    def rag_history(self):
+        """The RAG timeline: every update that carried a RAG value, oldest first."""
+        return self.exclude(rag="").order_by("as_of", "recorded_at")
+
+
+class ActionUpdate(models.Model):
+    """A dated progress note on an action; the updates together are its RAG history."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    as_of = models.DateField(default=today, help_text="The reporting date this update speaks for.")
+    text = models.TextField()
+    rag = models.CharField(max_length=10, choices=RAG.choices, blank=True, verbose_name="RAG")
+    progress = models.PositiveSmallIntegerField(
+        choices=Progress.choices,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    closes_action = models.BooleanField(
+        default=False, help_text="This update records that the action is done (or withdrawn)."
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who recorded it without signing in (from a reminder's link).",
+    )
+
+    history = HistoricalRecords()
+    objects = ActionUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "as_of", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="update_has_text"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=1, progress__lte=5),
+                name="update_progress_one_to_five",
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "as_of"])]
+
+    def __str__(self):
+        return f"{self.action.reference} update of {self.as_of:%-d %B %Y}"
+
+    def clean(self):
+        if not self.text.strip():
+            raise ValidationError({"text": "Say what has happened."})
+
+
+class ExecutiveResponseQuerySet(TrackedQuerySet):
+    def awaiting(self):
+        return self.filter(decision=ExecutiveResponse.Decision.PENDING)
+
+    def overdue(self, on: dt.date | None = None):
+        return self.awaiting().filter(response_due__lt=on or today())
+
+    def visible_to(self, user):
+        return self.filter(resolution__in=Resolution.objects.visible_to(user))
+
+
+class ExecutiveResponse(models.Model):
+    """The executive's answer to a scrutiny recommendation, and what came of it.
+
+    Three questions, each with its own date: was it accepted (due two months after the
+    executive received it), was it implemented, and did it have the intended impact.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting response"
+        ACCEPTED = "accepted", "Accepted"
+        PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+        REJECTED = "rejected", "Rejected"
+
+    class Implementation(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        IMPLEMENTED = "implemented", "Implemented"
+        NOT_IMPLEMENTED = "not_implemented", "Will not be implemented"
+
+    class Impact(models.TextChoices):
+        NOT_REVIEWED = "not_reviewed", "Not yet reviewed"
+        ACHIEVED = "achieved", "Intended impact achieved"
+        PARTLY_ACHIEVED = "partly_achieved", "Partly achieved"
+        NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+    resolution = models.OneToOneField(
+        Resolution, on_delete=models.PROTECT, related_name="executive_response"
+    )
+    executive_body = models.CharField(max_length=120, default="Cabinet")
+    responsible = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="executive_responses",
+        help_text="The executive member or responsible officer who must respond.",
+    )
+    referred_on = models.DateField(help_text="The day the executive received the recommendation.")
+    response_due = models.DateField(editable=False)
+
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    responded_on = models.DateField(null=True, blank=True)
+    response_text = models.TextField(blank=True)
+
+    implementation = models.CharField(
+        max_length=16, choices=Implementation.choices, default=Implementation.NOT_STARTED
+    )
+    implemented_on = models.DateField(null=True, blank=True)
+
+    impact_review_months = models.PositiveSmallIntegerField(
+        choices=[(6, "6 months"), (12, "12 months")], default=6
+    )
+    impact_review_due = models.DateField(null=True, blank=True, editable=False)
+    impact = models.CharField(max_length=16, choices=Impact.choices, default=Impact.NOT_REVIEWED)
+    impact_reviewed_on = models.DateField(null=True, blank=True)
+    impact_notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = ExecutiveResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["response_due"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="pending", responded_on__isnull=True)
+                | (~Q(decision="pending") & Q(responded_on__isnull=False)),
+                name="response_decision_has_date",
+                violation_error_message="A decision needs the date it was given, and only a decision has one.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(implementation="implemented") | Q(implemented_on__isnull=False),
+                name="response_implemented_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact="not_reviewed") | Q(impact_reviewed_on__isnull=False),
+                name="response_impact_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Executive response to {self.resolution}"
+
+    @staticmethod
+    def due_date_for(referred_on: dt.date) -> dt.date:
+        return referred_on + relativedelta(months=EXECUTIVE_RESPONSE_MONTHS)
+
+    def clean(self):
+        errors = {}
+        if self.resolution_id and self.resolution.kind != Resolution.Kind.RECOMMENDATION:
+            errors["resolution"] = (
+                "Only a recommendation to the executive gets an executive response."
+            )
+        if self.decision != self.Decision.PENDING and not self.responded_on:
+            errors["responded_on"] = "Give the date of the executive's decision."
+        if self.decision == self.Decision.PENDING and self.responded_on:
+            errors["decision"] = "Record the decision that was given on that date."
+        if self.responded_on and self.referred_on and self.responded_on < self.referred_on:
+            errors["responded_on"] = (
+                "The response cannot come before the recommendation was received."
+            )
+        if self.implementation == self.Implementation.IMPLEMENTED and not self.implemented_on:
+            errors["implemented_on"] = "Give the date it was implemented."
+        if self.impact != self.Impact.NOT_REVIEWED and not self.impact_reviewed_on:
+            errors["impact_reviewed_on"] = "Give the date of the impact review."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.response_due = self.due_date_for(self.referred_on)
+        self.impact_review_due = (
+            self.implemented_on + relativedelta(months=self.impact_review_months)
+            if self.implemented_on
+            else None
+        )
+        super().save(*args, **kwargs)

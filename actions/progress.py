@@ -1,0 +1,86 @@
+"""Recording progress on actions, and closing them.
+
+An action is closed only by a closing update that says what was done, so the tracker
+printed into the next agenda pack always explains why a line disappeared. Every entry
+point (admin, API, pages, the reminder's link) records progress through these functions.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from actions.models import RAG, Action, ActionUpdate
+from committees.models import Person, today
+
+
+def record_update(
+    action: Action,
+    *,
+    text: str,
+    rag: str = "",
+    progress: int | None = None,
+    as_of: dt.date | None = None,
+    closes: bool = False,
+    close_as: str = Action.Status.COMPLETED,
+    by=None,
+    by_person: Person | None = None,
+) -> ActionUpdate:
+    """Add a progress update; a closing update also closes the action."""
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if not action.is_open:
+            raise ValidationError(
+                f"{action.reference} was {action.get_status_display().lower()} on "
+                f"{action.closed_on:%-d %B %Y}; reopen it before adding updates."
+            )
+        update = ActionUpdate(
+            action=action,
+            text=text.strip(),
+            rag=rag,
+            progress=progress,
+            as_of=as_of or today(),
+            closes_action=closes,
+            recorded_by=by,
+            recorded_by_person=by_person,
+        )
+        update.full_clean()
+        update._history_user = by
+        update.save()
+        if closes:
+            if close_as not in (Action.Status.COMPLETED, Action.Status.WITHDRAWN):
+                raise ValidationError(f"An action cannot be closed as {close_as!r}.")
+            action.status = close_as
+            action.closed_on = update.as_of
+            action._history_user = by
+            action.full_clean()
+            action.save(update_fields=["status", "closed_on"])
+    return update
+
+
+def sign_off(action: Action, *, text: str, by, as_of: dt.date | None = None) -> ActionUpdate:
+    """The chair (or an officer) confirms the action is complete."""
+    return record_update(action, text=text, rag=RAG.COMPLETED, as_of=as_of, closes=True, by=by)
+
+
+def withdraw(action: Action, *, reason: str, by, as_of: dt.date | None = None) -> ActionUpdate:
+    """The committee no longer wants it done; the reason is kept as the closing update."""
+    return record_update(
+        action, text=reason, as_of=as_of, closes=True, close_as=Action.Status.WITHDRAWN, by=by
+    )
+
+
+def reopen(action: Action, *, reason: str, by) -> ActionUpdate:
+    """Open a closed action again, keeping why in its history."""
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if action.is_open:
+            raise ValidationError(f"{action.reference} is already open.")
+        action.status = Action.Status.OPEN
+        action.closed_on = None
+        action._history_user = by
+        action.save(update_fields=["status", "closed_on"])
+        update = ActionUpdate(action=action, text=f"Reopened: {reason.strip()}", recorded_by=by)
+        update.full_clean()
+        update.save()
+    return update

@@ -1,0 +1,110 @@
+"""Deferring business from one meeting to a later one.
+
+Every entry point (admin, API, pages, importer) defers through these functions, so the
+rules are checked once and the `deferred` signal goes out once, after the transaction
+commits: a rolled-back deferral tells nobody. The tracker listens to send reminders.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import Signal
+
+from committees.models import AgendaItem, Deferral, Meeting, WorkProgramme, WorkProgrammeTopic
+
+# Sent with `deferral=` once the deferral is committed.
+deferred = Signal()
+
+
+def topic_for_item(item: AgendaItem, by=None) -> WorkProgrammeTopic:
+    """The work-programme topic behind an agenda item, created for it if it has none."""
+    if item.topic_id:
+        return item.topic
+    topic = WorkProgrammeTopic(
+        work_programme=WorkProgramme.for_meeting(item.meeting),
+        title=item.display_title,
+        lead_officer=item.lead_officer,
+        target_meeting=item.meeting,
+        origin=f"Agenda item {item} of {item.meeting.date:%-d %B %Y}",
+    )
+    topic._history_user = by
+    topic.save()
+    item.topic = topic
+    item._history_user = by
+    item.save(update_fields=["topic"])
+    return topic
+
+
+def defer_topic(
+    topic: WorkProgrammeTopic,
+    *,
+    reason: str,
+    to_meeting: Meeting | None = None,
+    to_text: str = "",
+    agenda_item: AgendaItem | None = None,
+    decided_at: Meeting | None = None,
+    by=None,
+) -> Deferral:
+    """Move a topic to a later meeting (or to none yet), keeping the move as history."""
+    with transaction.atomic():
+        topic = WorkProgrammeTopic.objects.select_for_update().get(pk=topic.pk)
+        if agenda_item is not None:
+            agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
+            if agenda_item.outcome == AgendaItem.Outcome.DEFERRED:
+                raise ValidationError(
+                    f"Item {agenda_item} was already deferred; defer it again from the meeting it went to."
+                )
+        from_meeting = agenda_item.meeting if agenda_item else topic.target_meeting
+        deferral = Deferral(
+            topic=topic,
+            agenda_item=agenda_item,
+            from_meeting=from_meeting,
+            to_meeting=to_meeting,
+            to_text=to_text.strip(),
+            reason=reason.strip(),
+            decided_at=decided_at or (agenda_item.meeting if agenda_item else None),
+            created_by=by,
+        )
+        deferral.full_clean()
+        deferral._history_user = by
+        deferral.save()
+
+        if (
+            to_meeting is not None
+            and to_meeting.municipal_year_id != topic.work_programme.municipal_year_id
+        ):
+            topic.work_programme = WorkProgramme.for_meeting(to_meeting)
+        topic.target_meeting = to_meeting
+        topic.status = WorkProgrammeTopic.Status.DEFERRED
+        topic._history_user = by
+        topic.save()
+
+        if agenda_item is not None:
+            agenda_item.outcome = AgendaItem.Outcome.DEFERRED
+            agenda_item._history_user = by
+            agenda_item.save(update_fields=["outcome"])
+
+        transaction.on_commit(lambda: deferred.send(sender=Deferral, deferral=deferral))
+    return deferral
+
+
+def defer_item(
+    item: AgendaItem,
+    *,
+    reason: str,
+    to_meeting: Meeting | None = None,
+    to_text: str = "",
+    decided_at: Meeting | None = None,
+    by=None,
+) -> Deferral:
+    """Defer an agenda item: its topic moves on, and the item's outcome becomes deferred."""
+    with transaction.atomic():
+        topic = topic_for_item(item, by=by)
+        return defer_topic(
+            topic,
+            reason=reason,
+            to_meeting=to_meeting,
+            to_text=to_text,
+            agenda_item=item,
+            decided_at=decided_at,
+            by=by,
+        )

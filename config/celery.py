@@ -1,0 +1,11 @@
+"""The Celery application. Tasks live in `tracker.tasks`; settings come from Django's, under CELERY_."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("scrutiny_tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
