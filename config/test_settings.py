@@ -1,0 +1,25 @@
+"""Hermetic settings for the test suite: nothing from a developer's shell leaks in but the
+database (DATABASE_URL chooses SQLite or the real PostgreSQL) and the Redis URL used by the
+tests that run a real Celery worker."""
+
+import os
+
+os.environ["SECRET_KEY"] = "test-secret-key-not-used-anywhere-else-0123456789abcdefghijklmnop"
+os.environ["DEBUG"] = "0"
+os.environ.pop("CELERY_BROKER_URL", None)
+os.environ.pop("EMAIL_BACKEND", None)
+os.environ.pop("TIME_ZONE", None)
+
+from config.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SITE_URL = "https://scrutiny.example.test"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

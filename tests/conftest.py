@@ -1,0 +1,104 @@
+"""Shared people and places for the tests.
+
+The cast: Priya Shah clerks the Children's Services committee (democratic services,
+staff); Councillor Alan Marsh chairs it; Dev Okafor writes reports for it. Everything is
+invented; tests that need the real minutes read them from ../shared/seeds/.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from committees.models import Authority, Committee, Meeting, Membership, Person
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def authority(db):
+    return Authority.objects.create(name="Riverside Borough Council", slug="riverside")
+
+
+@pytest.fixture
+def priya(db):
+    """Democratic services officer: staff, sees everything."""
+    user = get_user_model().objects.create_user(
+        "priya", "priya.shah@riverside.example", "priya-pass", is_staff=True
+    )
+    return Person.objects.create(
+        name="Priya Shah",
+        email="priya.shah@riverside.example",
+        job_title="Senior Democratic Services Officer",
+        user=user,
+    )
+
+
+@pytest.fixture
+def alan(db):
+    """Chair of the Children's Services committee (not staff)."""
+    user = get_user_model().objects.create_user("alan", "alan.marsh@riverside.example", "alan-pass")
+    return Person.objects.create(
+        name="Alan Marsh", email="alan.marsh@riverside.example", is_councillor=True, user=user
+    )
+
+
+@pytest.fixture
+def dev(db):
+    """Report author and action owner."""
+    user = get_user_model().objects.create_user("dev", "dev.okafor@riverside.example", "dev-pass")
+    return Person.objects.create(
+        name="Dev Okafor",
+        email="dev.okafor@riverside.example",
+        job_title="Head of Children's Social Care",
+        user=user,
+    )
+
+
+@pytest.fixture
+def committee(authority, priya, alan):
+    committee = Committee.objects.create(
+        authority=authority,
+        name="Children's Services Overview and Scrutiny Committee",
+        slug="childrens-services",
+        short_name="Children's Services O&S",
+        reference_prefix="CS",
+        officer=priya,
+    )
+    Membership.objects.create(
+        committee=committee, person=alan, role=Membership.Role.CHAIR, start_date=dt.date(2017, 5, 20)
+    )
+    return committee
+
+
+@pytest.fixture
+def other_committee(authority, priya):
+    return Committee.objects.create(
+        authority=authority,
+        name="Health Overview and Scrutiny Committee",
+        slug="health",
+        short_name="Health O&S",
+        reference_prefix="HO",
+        officer=priya,
+    )
+
+
+@pytest.fixture
+def make_meeting(committee):
+    def make(day: dt.date, *, on=None, **fields):
+        fields.setdefault("start_time", dt.time(19, 0))
+        fields.setdefault("venue", "Committee Room 1, Civic Offices")
+        return Meeting.objects.create(committee=on or committee, date=day, **fields)
+
+    return make
+
+
+@pytest.fixture
+def december(make_meeting):
+    return make_meeting(dt.date(2017, 12, 12))
+
+
+@pytest.fixture
+def february(make_meeting):
+    return make_meeting(dt.date(2018, 2, 13))
