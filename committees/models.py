@@ -563,6 +563,11 @@ class WorkProgrammeTopic(models.Model):
         blank=True,
         help_text="Where the topic came from, e.g. a request under item 20.",
     )
+    report_submitted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the report for this topic reached democratic services.",
+    )
     carried_over_from = models.ForeignKey(
         "self",
         null=True,
@@ -588,6 +593,9 @@ class WorkProgrammeTopic(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:committees_workprogrammetopic_change", args=[self.pk])
 
     @property
     def lead(self) -> str:

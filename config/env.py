@@ -13,7 +13,8 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; an empty value counts as unset."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -60,3 +61,29 @@ def env_choice(name: str, default: str, choices: dict[str, str]) -> str:
             f"{name} must be one of {', '.join(sorted(choices))}, not {raw!r}"
         )
     return choices[raw]
+
+
+def env_int_list(name: str, default: list[int], *, minimum: int | None = None) -> list[int]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {raw!r}"
+        ) from None
+    if not values or (minimum is not None and min(values) < minimum):
+        raise ImproperlyConfigured(f"{name} must list numbers of at least {minimum}, not {raw!r}")
+    return sorted(set(values), reverse=True)
+
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def env_weekday(name: str, default: str) -> int:
+    """A weekday by name, as Python numbers them (Monday is 0)."""
+    raw = os.environ.get(name, default).strip().lower()
+    if raw not in WEEKDAYS:
+        raise ImproperlyConfigured(f"{name} must be a day of the week such as monday, not {raw!r}")
+    return WEEKDAYS.index(raw)

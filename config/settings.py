@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_int_list,
+    env_list,
+    env_str,
+    env_weekday,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -148,10 +156,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {
+    # An interval, not a crontab at a local hour: what is due when is decided by our code
+    # in TIME_ZONE, so daylight saving changes cannot make beat skip or repeat a day.
+    "reminder-sweep": {
+        "task": "tracker.tasks.sweep",
+        "schedule": env_int("REMINDER_SWEEP_SECONDS", 300, minimum=10),
+        "options": {"expires": env_int("REMINDER_SWEEP_SECONDS", 300, minimum=10)},
+    },
+}
 
 # --- The tracker's own rules -------------------------------------------------------------
-# Reminders go out in the morning, Europe/London, from this hour.
+# Reminders go out in the morning, in TIME_ZONE, from this hour.
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8, minimum=0, maximum=23)
+# "Report due soon" goes this many working days before a meeting's report deadline.
+REPORT_REMINDER_WORKING_DAYS = env_int_list("REPORT_REMINDER_WORKING_DAYS", [10, 3], minimum=1)
+# The chair's digest goes on this weekday.
+DIGEST_WEEKDAY = env_weekday("DIGEST_WEEKDAY", "monday")
+# How often the sweep runs (celery beat, or the in-process loop of `make run`).
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300, minimum=10)
+# A mail server that fails transiently is tried again with backoff, this many times in all.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8, minimum=1)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 120, minimum=1)
+# Links in reminder emails that let an owner record progress without a password expire.
+EMAIL_LINK_MAX_AGE_DAYS = env_int("EMAIL_LINK_MAX_AGE_DAYS", 21, minimum=1)
 
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {

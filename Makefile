@@ -1,0 +1,56 @@
+# The two commands of the README:
+#   make run   sets up and starts the tracker on embedded defaults, with demo data
+#   make test  sets up and runs the linter, the migration check and the tests
+# Both need only Python 3.11+ (and git to clone). The virtualenv lives in .venv/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL run of the suite: the server of this machine, as in CI.
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
+
+.PHONY: install run test test-sqlite test-postgres lint lock clean
+
+$(BIN)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest
+
+# In CI (CI set) PostgreSQL and Redis must be there; elsewhere their run is skipped with a note.
+test-postgres: install
+	@if $(BIN)/python -m tests.services postgres redis; then \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379); see README 'Services'."; \
+		exit 1; \
+	else \
+		echo "NOTE: PostgreSQL or Redis is not reachable here, so the PostgreSQL run was skipped."; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache

@@ -1,0 +1,270 @@
+"""Planning reminders into the ledger, and delivering what is due from it.
+
+`sweep(now)` is the whole job: plan what the rules say is due, then deliver. It is safe to
+run any number of times, in any number of processes at once:
+
+- planning inserts ledger rows with ON CONFLICT DO NOTHING against the unique constraint;
+- delivering claims one pending row at a time with SELECT ... FOR UPDATE SKIP LOCKED, sends
+  it and marks it sent in the same transaction, so two workers never hold the same row and
+  a worker that dies releases its row (its transaction rolls back) for the next sweep.
+
+A crash after the mail server accepted a message but before the ledger commit re-sends it
+on the next sweep (at-least-once), with the same Message-ID so mail systems can recognise it.
+A lost reminder costs a missed statutory deadline; a rare duplicate costs a second email.
+"""
+
+import datetime as dt
+import logging
+import random
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from committees.models import LONDON, Deferral
+from tracker import links, rules
+from tracker.emails import absolute, render_email
+from tracker.models import Reminder
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = dt.timedelta(hours=6)
+
+
+def local_now(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()).astimezone(LONDON)
+
+
+def is_morning(now: dt.datetime) -> bool:
+    """Whether the day's scheduled reminders may go: from REMINDER_HOUR, local time."""
+    return local_now(now).hour >= settings.REMINDER_HOUR
+
+
+# --- Addressing and rendering -------------------------------------------------------------
+
+
+def _link_for(draft: rules.Draft) -> str:
+    ctx = draft.context
+    if draft.rule in (Reminder.Rule.REPORT_DUE_SOON, Reminder.Rule.REPORT_OVERDUE) and draft.to:
+        return absolute(links.report_submission_url(ctx["kind"], ctx["thing"], draft.to))
+    if draft.rule == Reminder.Rule.ACTION_OVERDUE:
+        return absolute(ctx["action"].get_absolute_url())
+    if draft.rule == Reminder.Rule.ITEM_DEFERRED:
+        target = ctx["deferral"].agenda_item or ctx["deferral"].topic
+        return absolute(target.get_absolute_url())
+    if draft.rule == Reminder.Rule.CHAIR_DIGEST:
+        return absolute(draft.committee.get_absolute_url())
+    return absolute(ctx["resolution"].get_absolute_url())
+
+
+def address(draft: rules.Draft, now: dt.datetime) -> Reminder:
+    """Turn a draft into an unsaved ledger row: recipient, copies, subject and body.
+
+    Someone with no email address is not skipped: the committee's officer is told instead,
+    with a note to pass it on; with no officer address either, the row is recorded as failed.
+    """
+    officer = draft.committee.officer
+    recipient = draft.to
+    redirected_from = None
+    if recipient is None or not recipient.email:
+        redirected_from = recipient
+        recipient = officer if officer and officer.email else None
+    cc = []
+    if draft.copy_officer and officer and officer.email and recipient != officer:
+        cc.append(officer.email)
+
+    context = {
+        **draft.context,
+        "recipient": recipient,
+        "intended": draft.to,
+        "redirected_from": redirected_from,
+        "redirected": recipient is not None and recipient != draft.to,
+        "reason": draft.reason,
+        "committee": draft.committee,
+        "link": _link_for(draft),
+        "for_date": draft.for_date,
+    }
+    if draft.rule == Reminder.Rule.ACTION_OVERDUE and draft.to is not None:
+        context["update_link"] = absolute(
+            links.action_update_url(draft.context["action"], draft.to)
+        )
+    email = render_email(draft.rule, context)
+    reminder = Reminder(
+        rule=draft.rule,
+        about=draft.about,
+        for_date=draft.for_date,
+        committee=draft.committee,
+        recipient=recipient,
+        recipient_email=recipient.email if recipient else "",
+        recipient_name=recipient.name if recipient else "",
+        cc=cc,
+        subject=email.subject,
+        body_text=email.text,
+        body_html=email.html,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    if recipient is None:
+        reminder.status = Reminder.Status.FAILED
+        reminder.last_error = (
+            f"Nobody to send to: {draft.to or 'no one'} has no email address and "
+            f"{draft.committee} has no officer with one."
+        )
+    return reminder
+
+
+def _new_only(drafts: Iterable[rules.Draft]) -> list[rules.Draft]:
+    """Drop drafts the ledger already holds, before paying to render them."""
+    drafts = list(drafts)
+    if not drafts:
+        return []
+    dates = {d.for_date for d in drafts}
+    known = set(
+        Reminder.objects.filter(for_date__in=dates).values_list("rule", "about", "for_date")
+    )
+    seen = set()
+    fresh = []
+    for draft in drafts:
+        key = (draft.rule, draft.about, draft.for_date)
+        if key not in known and key not in seen:
+            seen.add(key)
+            fresh.append(draft)
+    return fresh
+
+
+def plan(now: dt.datetime | None = None, *, dry_run: bool = False) -> list[Reminder]:
+    """Record in the ledger every reminder the rules say is due now; return the new ones."""
+    now = now or timezone.now()
+    today = local_now(now).date()
+    drafts = _new_only(rules.drafts_for(today, morning=is_morning(now)))
+    return _record([address(d, now) for d in drafts], dry_run=dry_run)
+
+
+def plan_deferral(deferral: Deferral, now: dt.datetime | None = None) -> list[Reminder]:
+    now = now or timezone.now()
+    return _record([address(d, now) for d in _new_only(rules.item_deferred(deferral))])
+
+
+def _record(reminders: list[Reminder], *, dry_run: bool = False) -> list[Reminder]:
+    if not dry_run and reminders:
+        Reminder.objects.bulk_create(reminders, batch_size=500, ignore_conflicts=True)
+    return reminders
+
+
+# --- Delivering -----------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    reminder: Reminder
+    delivered: bool
+    error: str = ""
+    server_unreachable: bool = False
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A refusal the mail server will repeat (5xx); anything else may pass if we try later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def is_unreachable(exc: Exception) -> bool:
+    """The server itself is down or dropped us, as opposed to refusing one message."""
+    return isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError))
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff with jitter, so a recovering mail server is not stampeded."""
+    base = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    delay = dt.timedelta(seconds=base * random.uniform(0.5, 1.5))
+    return min(delay, MAX_RETRY_DELAY)
+
+
+def _message(reminder: Reminder, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=reminder.subject,
+        body=reminder.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.recipient_email],
+        cc=reminder.cc,
+        headers={"Message-ID": reminder.message_id},
+        connection=connection,
+    )
+    message.attach_alternative(reminder.body_html, "text/html")
+    return message
+
+
+def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
+    """Send pending reminders whose time has come, one claimed row per transaction."""
+    outcomes: list[Outcome] = []
+    connection = None
+    try:
+        while limit is None or len(outcomes) < limit:
+            moment = now or timezone.now()
+            with transaction.atomic():
+                reminder = (
+                    Reminder.objects.due(moment)
+                    .select_for_update(skip_locked=True)
+                    .order_by("next_attempt_at", "pk")
+                    .first()
+                )
+                if reminder is None:
+                    break
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                outcome = _attempt(reminder, connection, moment)
+            outcomes.append(outcome)
+            if not outcome.delivered and connection is not None:
+                connection.close()
+                connection = None
+            if outcome.server_unreachable:
+                break  # the rest wait for the next sweep rather than each failing in turn
+    finally:
+        if connection is not None:
+            connection.close()
+    return outcomes
+
+
+def _attempt(reminder: Reminder, connection, now: dt.datetime) -> Outcome:
+    reminder.attempts += 1
+    try:
+        _message(reminder, connection).send()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the ledger row
+        reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if is_permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            reminder.status = Reminder.Status.FAILED
+        else:
+            reminder.next_attempt_at = now + retry_delay(reminder.attempts)
+        reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        log.warning(
+            "reminder %s (%s) not delivered, attempt %s: %s",
+            reminder.pk,
+            reminder.rule,
+            reminder.attempts,
+            type(exc).__name__,
+        )
+        return Outcome(
+            reminder,
+            delivered=False,
+            error=reminder.last_error,
+            server_unreachable=is_unreachable(exc),
+        )
+    reminder.status = Reminder.Status.SENT
+    reminder.sent_at = now
+    reminder.last_error = ""
+    reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    log.info("reminder %s (%s) sent", reminder.pk, reminder.rule)
+    return Outcome(reminder, delivered=True)
+
+
+def sweep(now: dt.datetime | None = None) -> list[Outcome]:
+    """Plan and deliver: the periodic job, and what `send_reminders` runs."""
+    plan(now)
+    return deliver_due(now)

@@ -1,0 +1,124 @@
+"""Pages reached from reminder emails without signing in: one signed link, one job, once."""
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import render
+from django.views import View
+
+from actions.models import Action
+from actions.progress import record_update
+from committees.models import AgendaItem, Person, WorkProgrammeTopic
+from committees.reports import record_report_submitted
+from tracker import links
+from tracker.forms import ProgressUpdateForm
+from tracker.models import UsedLink
+
+
+def _refuse(request, message: str, status: int = 400):
+    return render(request, "tracker/link_refused.html", {"message": message}, status=status)
+
+
+def _already_used(token: str) -> bool:
+    return UsedLink.objects.filter(fingerprint=links.fingerprint(token)).exists()
+
+
+def _use(token: str) -> None:
+    """Spend the link; IntegrityError if someone spent it first."""
+    UsedLink.objects.create(fingerprint=links.fingerprint(token))
+
+
+USED = "This link has already been used. Each link in a reminder records one update."
+
+
+class ActionUpdateLinkView(View):
+    template_name = "tracker/action_update_link.html"
+
+    def _load(self, token):
+        data = links.read(token, links.ACTION_SALT)
+        action = (
+            Action.objects.select_related("owner", "committee").filter(pk=data["action"]).first()
+        )
+        if action is None:
+            raise links.LinkError("The action this link was for no longer exists.")
+        if action.owner_id != data["person"]:
+            raise links.LinkError(
+                "This action now has another owner, so this link no longer works for it."
+            )
+        if not action.is_open:
+            raise links.LinkError(f"Action {action.reference} is already closed.")
+        return action, action.owner
+
+    def get(self, request, token):
+        try:
+            action, person = self._load(token)
+        except links.LinkError as exc:
+            return _refuse(request, str(exc))
+        if _already_used(token):
+            return _refuse(request, USED, status=410)
+        return render(
+            request,
+            self.template_name,
+            {"action": action, "person": person, "form": ProgressUpdateForm()},
+        )
+
+    def post(self, request, token):
+        try:
+            action, person = self._load(token)
+        except links.LinkError as exc:
+            return _refuse(request, str(exc))
+        form = ProgressUpdateForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {"action": action, "person": person, "form": form},
+                status=400,
+            )
+        try:
+            with transaction.atomic():
+                _use(token)
+                update = record_update(
+                    action,
+                    text=form.cleaned_data["text"],
+                    rag=form.cleaned_data["rag"],
+                    progress=form.cleaned_data["progress"],
+                    by_person=person,
+                )
+        except IntegrityError:
+            return _refuse(request, USED, status=410)
+        return render(request, "tracker/link_done.html", {"action": action, "update": update})
+
+
+class ReportSubmittedLinkView(View):
+    template_name = "tracker/report_submitted_link.html"
+    kinds = {"item": AgendaItem, "topic": WorkProgrammeTopic}
+
+    def _load(self, token):
+        data = links.read(token, links.REPORT_SALT)
+        model = self.kinds.get(data.get("kind"))
+        thing = model.objects.filter(pk=data.get("id")).first() if model else None
+        person = Person.objects.filter(pk=data.get("person")).first()
+        if thing is None or person is None:
+            raise links.LinkError("The report this link was for no longer exists.")
+        return thing, person
+
+    def get(self, request, token):
+        try:
+            thing, person = self._load(token)
+        except links.LinkError as exc:
+            return _refuse(request, str(exc))
+        if _already_used(token) or thing.report_submitted_at:
+            return _refuse(request, "This report is already recorded as received.", status=410)
+        return render(request, self.template_name, {"thing": thing, "person": person})
+
+    def post(self, request, token):
+        try:
+            thing, person = self._load(token)
+        except links.LinkError as exc:
+            return _refuse(request, str(exc))
+        try:
+            with transaction.atomic():
+                _use(token)
+                thing = record_report_submitted(thing)
+        except IntegrityError:
+            return _refuse(request, "This report is already recorded as received.", status=410)
+        return render(request, "tracker/link_done.html", {"thing": thing})
