@@ -10,7 +10,7 @@ os.environ.pop("CELERY_BROKER_URL", None)
 os.environ.pop("EMAIL_BACKEND", None)
 os.environ.pop("TIME_ZONE", None)
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "https://scrutiny.example.test"

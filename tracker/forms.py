@@ -13,11 +13,11 @@ class ProgressUpdateForm(forms.Form):
         error_messages={"required": "Say what has happened since the last update."},
     )
     rag = forms.ChoiceField(
-        label="RAG status", choices=[("", "No change")] + list(RAG.choices), required=False
+        label="RAG status", choices=[("", "No change"), *list(RAG.choices)], required=False
     )
     progress = forms.TypedChoiceField(
         label="Progress (1 to 5)",
-        choices=[("", "Not used")] + list(Progress.choices),
+        choices=[("", "Not used"), *list(Progress.choices)],
         coerce=int,
         empty_value=None,
         required=False,

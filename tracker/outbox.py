@@ -236,7 +236,7 @@ def _attempt(reminder: Reminder, connection, now: dt.datetime) -> Outcome:
     reminder.attempts += 1
     try:
         _message(reminder, connection).send()
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the ledger row
+    except Exception as exc:
         reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if is_permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
             reminder.status = Reminder.Status.FAILED

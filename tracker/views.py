@@ -103,7 +103,7 @@ class ReportSubmittedLinkView(View):
 
     def get(self, request, token):
         try:
-            thing, person = self._load(token)
+            thing, _person = self._load(token)
         except links.LinkError as exc:
             return _refuse(request, str(exc))
         if _already_used(token) or thing.report_submitted_at:
@@ -112,7 +112,7 @@ class ReportSubmittedLinkView(View):
 
     def post(self, request, token):
         try:
-            thing, person = self._load(token)
+            thing, _person = self._load(token)
         except links.LinkError as exc:
             return _refuse(request, str(exc))
         try:
