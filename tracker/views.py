@@ -103,7 +103,7 @@ class ReportSubmittedLinkView(View):
 
     def get(self, request, token):
         try:
-            thing, _person = self._load(token)
+            thing, person = self._load(token)
         except links.LinkError as exc:
             return _refuse(request, str(exc))
         if _already_used(token) or thing.report_submitted_at:
