@@ -21,9 +21,12 @@ $(BIN)/.installed: requirements.lock
 
 install: $(BIN)/.installed
 
+# With no CELERY_BROKER_URL, reminders are swept in-process beside the server (var/mail/).
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py run_reminders & sweeper=$$!; \
+	trap 'kill $$sweeper 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
