@@ -22,7 +22,7 @@ def topic_for_item(item: AgendaItem, by=None) -> WorkProgrammeTopic:
     topic = WorkProgrammeTopic(
         work_programme=WorkProgramme.for_meeting(item.meeting),
         title=item.display_title,
-        lead_officer=item.lead_officer,
+        lead_officer=item.lead_officer or item.report_author,
         target_meeting=item.meeting,
         origin=f"Agenda item {item} of {item.meeting.date:%-d %B %Y}",
     )
