@@ -139,8 +139,8 @@ class ActionQuerySet(TrackedQuerySet):
         return self.exclude(status=Action.Status.OPEN)
 
     def with_due_on(self):
-        """Annotate `due_on`: the due date, or else the date of the due-back meeting."""
-        return self.annotate(due_on=Coalesce("due_date", "due_back_meeting__date"))
+        """Annotate `due_on_date`: the due date, or else the date of the due-back meeting."""
+        return self.annotate(due_on_date=Coalesce("due_date", "due_back_meeting__date"))
 
     def overdue(self, on: dt.date | None = None):
         on = on or today()
