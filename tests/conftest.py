@@ -67,7 +67,10 @@ def committee(authority, priya, alan):
         officer=priya,
     )
     Membership.objects.create(
-        committee=committee, person=alan, role=Membership.Role.CHAIR, start_date=dt.date(2017, 5, 20)
+        committee=committee,
+        person=alan,
+        role=Membership.Role.CHAIR,
+        start_date=dt.date(2017, 5, 20),
     )
     return committee
 
