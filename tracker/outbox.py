@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import LONDON, Deferral
@@ -58,7 +59,8 @@ def _link_for(draft: rules.Draft) -> str:
         return absolute(target.get_absolute_url())
     if draft.rule == Reminder.Rule.CHAIR_DIGEST:
         return absolute(draft.committee.get_absolute_url())
-    return absolute(ctx["resolution"].get_absolute_url())
+    # Resolutions have no page of their own: the response (where it is recorded) is the page.
+    return absolute(reverse("admin:actions_executiveresponse_change", args=[ctx["response"].pk]))
 
 
 def address(draft: rules.Draft, now: dt.datetime) -> Reminder:

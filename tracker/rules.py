@@ -104,7 +104,7 @@ def item_deferred(deferral: Deferral) -> list[Draft]:
 def recent_deferrals(today: dt.date) -> list[Draft]:
     """The safety net for `item_deferred`: what a crash between commit and email lost."""
     since = today - dt.timedelta(days=DEFERRAL_CATCH_UP_DAYS)
-    deferrals = Deferral.objects.filter(created_at__date__gte=since).select_related(
+    deferrals = Deferral.objects.filter(created_at__date__range=(since, today)).select_related(
         "topic__work_programme__committee__officer",
         "topic__lead_officer",
         "agenda_item__report_author",
