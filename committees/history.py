@@ -2,14 +2,12 @@
 
 django-simple-history records a row per save with who and when (the request's user, via
 its middleware, or `_history_user` set by a service). A plain `QuerySet.update()` would
-skip it, so tracked models use `TrackedQuerySet`, whose `update()` saves through
-`bulk_update_with_history` instead: an officer's bulk change is as auditable as a
-single edit.
+skip it, so tracked models use `TrackedQuerySet`, whose `update()` writes one history row
+per changed object, in bulk: an officer's bulk change is as auditable as a single edit.
 """
 
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_update_with_history
 
 
 def current_user():
@@ -22,18 +20,18 @@ def current_user():
 class TrackedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):
-            objs = list(self.select_for_update())
-            for obj in objs:
-                for field, value in kwargs.items():
-                    setattr(obj, field, value)
-            if objs:
-                bulk_update_with_history(
-                    objs,
-                    self.model,
-                    fields=list(kwargs),
-                    default_user=current_user(),
-                    default_change_reason="bulk update",
-                )
-            return len(objs)
+            pks = list(self.select_for_update().values_list("pk", flat=True))
+            if not pks:
+                return 0
+            # The plain manager does the SQL (Django's own bulk_update calls update() too).
+            plain = self.model._base_manager.using(self.db).filter(pk__in=pks)
+            count = models.QuerySet.update(plain, **kwargs)
+            self.model.history.bulk_history_create(
+                list(plain),
+                update=True,
+                default_user=current_user(),
+                default_change_reason="bulk update",
+            )
+            return count
 
     update.alters_data = True
