@@ -5,9 +5,12 @@ rules are checked once and the `deferred` signal goes out once, after the transa
 commits: a rolled-back deferral tells nobody. The tracker listens to send reminders.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from committees.models import AgendaItem, Deferral, Meeting, WorkProgramme, WorkProgrammeTopic
 
@@ -43,6 +46,7 @@ def defer_topic(
     agenda_item: AgendaItem | None = None,
     decided_at: Meeting | None = None,
     by=None,
+    at: dt.datetime | None = None,
 ) -> Deferral:
     """Move a topic to a later meeting (or to none yet), keeping the move as history."""
     with transaction.atomic():
@@ -63,6 +67,7 @@ def defer_topic(
             reason=reason.strip(),
             decided_at=decided_at or (agenda_item.meeting if agenda_item else None),
             created_by=by,
+            created_at=at or timezone.now(),
         )
         deferral.full_clean()
         deferral._history_user = by
@@ -95,6 +100,7 @@ def defer_item(
     to_text: str = "",
     decided_at: Meeting | None = None,
     by=None,
+    at: dt.datetime | None = None,
 ) -> Deferral:
     """Defer an agenda item: its topic moves on, and the item's outcome becomes deferred."""
     with transaction.atomic():
@@ -107,4 +113,5 @@ def defer_item(
             agenda_item=item,
             decided_at=decided_at,
             by=by,
+            at=at,
         )

@@ -28,6 +28,7 @@ from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution
 from actions.progress import record_update, sign_off
 from committees.deferrals import defer_item, defer_topic
 from committees.models import (
+    LONDON,
     AgendaItem,
     Attendance,
     Authority,
@@ -49,6 +50,11 @@ CHANGE_REASON = "Demo data (load_demo)"
 def read_fixture(path: Path = FIXTURE) -> dict:
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def decided_moment(meeting) -> dt.datetime:
+    """When the committee decided a deferral: the evening of its meeting (London time)."""
+    return dt.datetime.combine(meeting.date, dt.time(21, 0), tzinfo=LONDON)
 
 
 # (username, password, role): the demo logins, also printed by `load_demo` and in README.md.
@@ -341,6 +347,7 @@ class DemoLoader:
                     to_meeting=self.meeting(meeting.committee, deferred.get("to_meeting")),
                     to_text=deferred.get("to_text", ""),
                     by=self.user(deferred.get("by")),
+                    at=decided_moment(meeting),
                 )
         for spec in self.data.get("topic_deferrals", []):
             committee = self.committees[spec["committee"]]
@@ -355,6 +362,7 @@ class DemoLoader:
                 to_text=spec.get("to_text", ""),
                 decided_at=self.meeting(committee, spec.get("decided_at")),
                 by=self.user(spec.get("by")),
+                at=decided_moment(self.meeting(committee, spec.get("decided_at")) or from_meeting),
             )
 
     def load_topic_outcomes(self):

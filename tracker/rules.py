@@ -259,7 +259,11 @@ def chair_digests(today: dt.date) -> list[Draft]:
         )
         overdue = list(open_actions.overdue(on=today))
         due_soon = (
-            list(open_actions.due_before(next_meeting.date).exclude(pk__in=[a.pk for a in overdue]))
+            list(
+                open_actions.due_before(next_meeting.date + dt.timedelta(days=1)).exclude(
+                    pk__in=[a.pk for a in overdue]
+                )
+            )
             if next_meeting
             else []
         )
@@ -338,9 +342,10 @@ SCHEDULED_RULES = (
 
 
 def drafts_for(today: dt.date, *, morning: bool) -> list[Draft]:
-    """Everything due on `today`; the scheduled rules only once the morning hour has come."""
+    """Everything due on `today`: deferrals at once, the rest on working days from the morning hour."""
     drafts = recent_deferrals(today)
-    if morning:
+    # Scheduled reminders wait for a working morning; each rule catches up on the next one.
+    if morning and calendar.is_working_day(today):
         for rule in SCHEDULED_RULES:
             drafts.extend(rule(today))
     return drafts
