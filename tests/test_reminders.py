@@ -738,6 +738,22 @@ def test_two_sweeps_planning_at_once_record_each_reminder_once(two_hundred_overd
     assert len(mail.outbox) == 200
 
 
+@needs_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_three_whole_sweeps_at_once_as_from_two_beats_send_each_reminder_once(
+    two_hundred_overdue_actions,
+):
+    now = at(2018, 1, 11)
+
+    results = run_at_once(lambda: outbox.sweep(now), 3)
+
+    assert sum(len(outcomes) for outcomes in results) == 200
+    assert len(mail.outbox) == 200
+    assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == 200
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 200
+
+
 # --- The send_reminders command --------------------------------------------------------------
 
 
