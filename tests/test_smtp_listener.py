@@ -97,11 +97,9 @@ def port():
 
 @pytest.fixture
 def overdue_action(december, dev):
+    item = AgendaItem.objects.create(meeting=december, number=72, title="Adoption and Permanency")
     return Action.objects.create(
-        committee=december.committee,
-        title="Send the numbers round",
-        owner=dev,
-        due_date=dt.date(2018, 1, 10),
+        agenda_item=item, title="Send the numbers round", owner=dev, due_date=dt.date(2018, 1, 10)
     )
 
 
