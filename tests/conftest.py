@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from committees.models import Authority, Committee, Meeting, Membership, Person
+from actions.models import Action
+from committees.models import AgendaItem, Authority, Committee, Meeting, Membership, Person
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
@@ -105,3 +106,22 @@ def december(make_meeting):
 @pytest.fixture
 def february(make_meeting):
     return make_meeting(dt.date(2018, 2, 13))
+
+
+@pytest.fixture
+def december_item(december):
+    return AgendaItem.objects.create(
+        meeting=december, position=1, title="Placement Stability Update"
+    )
+
+
+@pytest.fixture
+def overdue_action(committee, december_item, dev):
+    """An open action Dev owns, due Wednesday 10 January 2018."""
+    return Action.objects.create(
+        committee=committee,
+        agenda_item=december_item,
+        title="Provide figures on placement moves for under-fives",
+        owner=dev,
+        due_date=dt.date(2018, 1, 10),
+    )

@@ -18,21 +18,8 @@ SITE = "https://scrutiny.example.test"
 
 
 @pytest.fixture
-def december_item(december):
-    return AgendaItem.objects.create(
-        meeting=december, position=1, title="Placement Stability Update"
-    )
-
-
-@pytest.fixture
-def action(committee, december_item, dev):
-    return Action.objects.create(
-        committee=committee,
-        agenda_item=december_item,
-        title="Provide figures on placement moves for under-fives",
-        owner=dev,
-        due_date=dt.date(2018, 1, 10),
-    )
+def action(overdue_action):
+    return overdue_action
 
 
 @pytest.fixture

@@ -77,25 +77,6 @@ def report_item(february, dev):
 
 
 @pytest.fixture
-def december_item(december):
-    return AgendaItem.objects.create(
-        meeting=december, position=1, title="Placement Stability Update"
-    )
-
-
-@pytest.fixture
-def overdue_action(committee, december_item, dev):
-    """An open action Dev owns, due Wednesday 10 January 2018."""
-    return Action.objects.create(
-        committee=committee,
-        agenda_item=december_item,
-        title="Provide figures on placement moves for under-fives",
-        owner=dev,
-        due_date=dt.date(2018, 1, 10),
-    )
-
-
-@pytest.fixture
 def sam(db):
     """A report author the tracker has no email address for."""
     return Person.objects.create(name="Sam Patel", job_title="Service Manager, Fostering")
