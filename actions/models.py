@@ -31,11 +31,13 @@ def allocate_sequence(model, committee: Committee, municipal_year: MunicipalYear
     once on PostgreSQL get consecutive numbers; the unique constraint is the backstop.
     """
     Committee.objects.select_for_update().filter(pk=committee.pk).first()
-    last = (
-        model.objects.filter(committee=committee, municipal_year=municipal_year).aggregate(
+    # The history keeps deleted rows too, so a deleted one's number is never given again.
+    last = max(
+        manager.filter(committee=committee, municipal_year=municipal_year).aggregate(
             last=models.Max("sequence")
         )["last"]
         or 0
+        for manager in (model.objects, model.history)
     )
     return last + 1
 
@@ -310,9 +312,9 @@ class Action(models.Model):
                     f"The due-back meeting ({self.due_back_meeting.date:%-d %B %Y}) must come after "
                     f"the meeting the action arose at ({origin.date:%-d %B %Y})."
                 )
-        if self.status != self.Status.OPEN and not (
-            self.pk and self.updates.filter(closes_action=True).exists()
-        ):
+        # The latest update must be the closing one: after a reopening, an old one does not count.
+        latest = self.updates.order_by("-recorded_at", "-pk").first() if self.pk else None
+        if self.status != self.Status.OPEN and not (latest and latest.closes_action):
             errors["status"] = (
                 "An action is closed by a closing update that records what was done; add one "
                 "(or sign the action off) rather than changing its status."

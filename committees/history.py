@@ -20,7 +20,10 @@ def current_user():
 class TrackedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):
-            pks = list(self.select_for_update().values_list("pk", flat=True))
+            # Lock the matching rows through a plain query: PostgreSQL refuses FOR UPDATE on
+            # the DISTINCT or GROUP BY queries that admin searches and annotations make.
+            matching = self.model._base_manager.using(self.db).filter(pk__in=self.values("pk"))
+            pks = list(matching.order_by().select_for_update().values_list("pk", flat=True))
             if not pks:
                 return 0
             # The plain manager does the SQL (Django's own bulk_update calls update() too).

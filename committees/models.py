@@ -63,6 +63,18 @@ class Authority(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        rules = ("report_deadline_working_days", "agenda_clear_working_days")
+        before = (
+            Authority.objects.filter(pk=self.pk).values_list(*rules).first() if self.pk else None
+        )
+        super().save(*args, **kwargs)
+        if before is not None and before != tuple(getattr(self, rule) for rule in rules):
+            # Upcoming meetings follow the new rule (their stored dates drive the reminders);
+            # the deadlines of meetings already held are history and stay as they were.
+            for meeting in Meeting.objects.filter(committee__authority=self, date__gte=today()):
+                meeting.save()
+
 
 class Person(models.Model):
     """Anyone the tracker names: councillors, co-opted members, officers, executive members.
@@ -148,10 +160,18 @@ class MunicipalYear(models.Model):
         if year:
             return year
         first = day.year if day.month >= 5 else day.year - 1
+        start, end = dt.date(first, 5, 1), dt.date(first + 1, 4, 30)
+        # Beside a year set to the real annual meetings, start after it (or end before it)
+        # rather than overlap it: no day may fall in two years.
+        years = cls.objects.filter(authority=authority)
+        before = years.filter(end_date__lt=day).order_by("-end_date").first()
+        after = years.filter(start_date__gt=day).order_by("start_date").first()
+        if before and before.end_date >= start:
+            start = before.end_date + dt.timedelta(days=1)
+        if after and after.start_date <= end:
+            end = after.start_date - dt.timedelta(days=1)
         year, _ = cls.objects.get_or_create(
-            authority=authority,
-            start_date=dt.date(first, 5, 1),
-            defaults={"end_date": dt.date(first + 1, 4, 30)},
+            authority=authority, start_date=start, defaults={"end_date": end}
         )
         return year
 
@@ -712,7 +732,14 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(is_exempt=False, exempt_paragraph__isnull=True)
                 | (
-                    Q(is_exempt=True, exempt_paragraph__gte=1, exempt_paragraph__lte=7)
+                    # isnull=False too: a NULL paragraph would make the comparisons NULL,
+                    # which a CHECK constraint lets through.
+                    Q(
+                        is_exempt=True,
+                        exempt_paragraph__isnull=False,
+                        exempt_paragraph__gte=1,
+                        exempt_paragraph__lte=7,
+                    )
                     & ~Q(public_title="")
                 ),
                 name="item_exempt_has_paragraph_and_public_title",

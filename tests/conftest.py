@@ -125,3 +125,36 @@ def overdue_action(committee, december_item, dev):
         owner=dev,
         due_date=dt.date(2018, 1, 10),
     )
+
+
+# --- Added for the domain-rule tests -------------------------------------------------------
+
+
+@pytest.fixture
+def march(make_meeting):
+    return make_meeting(dt.date(2018, 3, 13))
+
+
+@pytest.fixture
+def july(make_meeting):
+    """The first meeting of the 2018/19 municipal year."""
+    return make_meeting(dt.date(2018, 7, 10))
+
+
+@pytest.fixture
+def health_meeting(make_meeting, other_committee):
+    """A meeting of the other committee (Health), in the same week as December's."""
+    return make_meeting(dt.date(2017, 12, 14), on=other_committee)
+
+
+@pytest.fixture
+def make_item(december):
+    """An agenda item, on December's meeting unless told otherwise."""
+    from committees.models import AgendaItem
+
+    def make(number=None, title="Performance report", *, meeting=None, **fields):
+        return AgendaItem.objects.create(
+            meeting=meeting or december, number=number, title=title, **fields
+        )
+
+    return make

@@ -179,7 +179,11 @@ def is_permanent(exc: Exception) -> bool:
 
 def is_unreachable(exc: Exception) -> bool:
     """The server itself is down or dropped us, as opposed to refusing one message."""
-    return isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError))
+    if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)):
+        return True
+    # Every SMTPException is an OSError: a refusal (SMTPRecipientsRefused, 5xx/4xx replies)
+    # is the server answering about one message, not the server being unreachable.
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
