@@ -237,6 +237,52 @@ class DeferredTimesFilter(admin.SimpleListFilter):
 # --- People, authorities, years, committees -----------------------------------------------
 
 
+def defer_with_form(
+    modeladmin, request, things, *, noun, committee_of, earliest, defer, title, intro, describe
+):
+    """The "Defer to a later meeting" admin action for items and topics alike: one committee
+    at a time, a form for the destination and reason, then the deferral service for each."""
+    committees = {committee_of(thing) for thing in things}
+    if len(committees) > 1:
+        modeladmin.message_user(
+            request,
+            f"Defer the {noun}s of one committee at a time: a deferral moves "
+            f"{'an' if noun[0] in 'aeiou' else 'a'} {noun} to a later "
+            "meeting of the same committee.",
+            messages.ERROR,
+        )
+        return None
+    form = DeferForm(
+        request.POST if "apply" in request.POST else None,
+        meetings=later_meetings(committees.pop(), earliest),
+    )
+
+    def apply(thing, cleaned):
+        defer(
+            thing,
+            to_meeting=cleaned["to_meeting"],
+            to_text=cleaned["to_text"],
+            reason=cleaned["reason"],
+            by=request.user,
+        )
+
+    return run_intermediate_action(
+        modeladmin,
+        request,
+        things,
+        form=form,
+        title=title,
+        intro=intro,
+        submit_label="Defer",
+        apply=apply,
+        success_message=lambda n, cleaned: (
+            f"Deferred {plural(n, noun)} to {DeferForm.destination(cleaned)}."
+        ),
+        failure_prefix="Nothing was deferred.",
+        describe=describe,
+    )
+
+
 @admin.register(Authority)
 class AuthorityAdmin(ModelAdmin):
     list_display = ("name", "slug", "report_deadline_working_days", "agenda_clear_working_days")
@@ -516,46 +562,19 @@ class AgendaItemAdmin(HistoryAdmin):
                 "meeting__date", "position", "number"
             )
         )
-        committees = {item.meeting.committee_id for item in items}
         if not items:
             return None
-        if len(committees) > 1:
-            self.message_user(
-                request,
-                "Defer the items of one committee at a time: a deferral moves an item to a later "
-                "meeting of the same committee.",
-                messages.ERROR,
-            )
-            return None
-        earliest = min(item.meeting.date for item in items)
-        form = DeferForm(
-            request.POST if "apply" in request.POST else None,
-            meetings=later_meetings(committees.pop(), earliest),
-        )
-
-        def apply(item, cleaned):
-            defer_item(
-                item,
-                to_meeting=cleaned["to_meeting"],
-                to_text=cleaned["to_text"],
-                reason=cleaned["reason"],
-                by=request.user,
-            )
-
-        return run_intermediate_action(
+        return defer_with_form(
             self,
             request,
             items,
-            form=form,
+            noun="item",
+            committee_of=lambda item: item.meeting.committee_id,
+            earliest=min(item.meeting.date for item in items),
+            defer=defer_item,
             title="Defer agenda items to a later meeting",
             intro="These items will be deferred; their work-programme topics move to the "
             "meeting you choose, and each move is kept in the deferral history.",
-            submit_label="Defer",
-            apply=apply,
-            success_message=lambda n, cleaned: (
-                f"Deferred {plural(n, 'item')} to {DeferForm.destination(cleaned)}."
-            ),
-            failure_prefix="Nothing was deferred.",
             describe=lambda item: f"{item} ({item.meeting.date:%-d %B %Y})",
         )
 
@@ -696,48 +715,22 @@ class WorkProgrammeTopicAdmin(HistoryAdmin):
     @admin.action(description="Defer to a later meeting", permissions=["change"])
     def defer_selected_topics(self, request, queryset):
         topics = list(queryset.select_related("work_programme", "target_meeting"))
-        committees = {topic.work_programme.committee_id for topic in topics}
         if not topics:
             return None
-        if len(committees) > 1:
-            self.message_user(
-                request,
-                "Defer the topics of one committee at a time: a deferral moves a topic to a "
-                "later meeting of the same committee.",
-                messages.ERROR,
-            )
-            return None
-        earliest = min(
-            topic.target_meeting.date if topic.target_meeting_id else today() for topic in topics
-        )
-        form = DeferForm(
-            request.POST if "apply" in request.POST else None,
-            meetings=later_meetings(committees.pop(), earliest),
-        )
-
-        def apply(topic, cleaned):
-            defer_topic(
-                topic,
-                to_meeting=cleaned["to_meeting"],
-                to_text=cleaned["to_text"],
-                reason=cleaned["reason"],
-                by=request.user,
-            )
-
-        return run_intermediate_action(
+        return defer_with_form(
             self,
             request,
             topics,
-            form=form,
+            noun="topic",
+            committee_of=lambda topic: topic.work_programme.committee_id,
+            earliest=min(
+                topic.target_meeting.date if topic.target_meeting_id else today()
+                for topic in topics
+            ),
+            defer=defer_topic,
             title="Defer work-programme topics to a later meeting",
             intro="These topics will move to the meeting you choose; each move is kept in the "
             "deferral history.",
-            submit_label="Defer",
-            apply=apply,
-            success_message=lambda n, cleaned: (
-                f"Deferred {plural(n, 'topic')} to {DeferForm.destination(cleaned)}."
-            ),
-            failure_prefix="Nothing was deferred.",
             describe=lambda topic: (
                 f"{topic} (now {meeting_label(topic.target_meeting) if topic.target_meeting_id else 'tbc'})"
             ),
