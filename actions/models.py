@@ -346,6 +346,9 @@ class Action(models.Model):
 
 
 class ActionUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(action__in=Action.objects.visible_to(user))
+
     def rag_history(self):
         """The RAG timeline: every update that carried a RAG value, oldest first."""
         return self.exclude(rag="").order_by("as_of", "recorded_at")

@@ -190,6 +190,14 @@ class CommitteeQuerySet(models.QuerySet):
             memberships__end_date__isnull=True,
         ).distinct()
 
+    def visible_to(self, user):
+        """Published committees for everyone; staff see all, chairs their own drafts too."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(is_published=True) | Q(pk__in=Committee.objects.chaired_by(user)))
+        return self.published()
+
 
 class Committee(models.Model):
     class Kind(models.TextChoices):
@@ -534,6 +542,11 @@ class TopicQuerySet(TrackedQuerySet):
     def deferred_at_least(self, times: int):
         return self.with_deferral_count().filter(deferral_count__gte=times)
 
+    def visible_to(self, user):
+        """Work programmes are public with their committee; a topic has no exempt text of its own
+        (one made from an exempt item takes the item's public title)."""
+        return self.filter(work_programme__committee__in=Committee.objects.visible_to(user))
+
 
 class WorkProgrammeTopic(models.Model):
     class Status(models.TextChoices):
@@ -643,21 +656,44 @@ class WorkProgrammeTopic(models.Model):
 class AgendaItemQuerySet(TrackedQuerySet):
     def public(self):
         """What anyone may read: non-exempt items of published meetings of published committees."""
-        return self.filter(
-            is_exempt=False, meeting__is_published=True, meeting__committee__is_published=True
+        return self.filter(self._public_q())
+
+    @staticmethod
+    def _public_q() -> Q:
+        return Q(is_exempt=False, meeting__is_published=True, meeting__committee__is_published=True)
+
+    @classmethod
+    def _readable_q(cls, user) -> Q | None:
+        """Who may read an item in full; None means everything (staff)."""
+        if not user.is_authenticated:
+            return cls._public_q()
+        if user.is_staff:
+            return None
+        return (
+            cls._public_q()
+            | Q(meeting__committee__in=Committee.objects.chaired_by(user))
+            | Q(report_author__user=user)
+            | Q(lead_officer__user=user)
         )
 
     def visible_to(self, user):
         """The one rule for who may read an item in full, used by every page, API and export."""
-        if not user.is_authenticated:
-            return self.public()
-        if user.is_staff:
-            return self
-        return self.filter(
-            Q(is_exempt=False, meeting__is_published=True, meeting__committee__is_published=True)
-            | Q(meeting__committee__in=Committee.objects.chaired_by(user))
-            | Q(report_author__user=user)
-            | Q(lead_officer__user=user)
+        readable = self._readable_q(user)
+        return self if readable is None else self.filter(readable)
+
+    def listed_to(self, user):
+        """What `user` may see listed: the items they may read, plus the exempt items of
+        published meetings as a shell (public title and Schedule 12A paragraph only).
+
+        Each item is annotated `readable`; every page and API serializer shows the report,
+        minutes and resolutions of an item only when it is True.
+        """
+        readable = self._readable_q(user)
+        if readable is None:
+            return self.annotate(readable=models.Value(True, output_field=models.BooleanField()))
+        shell = Q(is_exempt=True, meeting__is_published=True, meeting__committee__is_published=True)
+        return self.filter(readable | shell).annotate(
+            readable=models.ExpressionWrapper(readable, output_field=models.BooleanField())
         )
 
     def awaiting_report(self):
@@ -783,6 +819,15 @@ class AgendaItem(models.Model):
             raise ValidationError(errors)
 
 
+class DeferralQuerySet(TrackedQuerySet):
+    def visible_to(self, user):
+        """A deferral decided on an item is as confidential as the item (its reason may say why)."""
+        return self.filter(
+            Q(agenda_item__isnull=True, topic__in=WorkProgrammeTopic.objects.visible_to(user))
+            | Q(agenda_item__in=AgendaItem.objects.visible_to(user))
+        )
+
+
 class Deferral(models.Model):
     """One move of a topic from one meeting to a later one (or to no meeting yet).
 
@@ -818,7 +863,7 @@ class Deferral(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = TrackedQuerySet.as_manager()
+    objects = DeferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
