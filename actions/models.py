@@ -263,6 +263,17 @@ class Action(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    def is_owned_by(self, user) -> bool:
+        return bool(user.is_authenticated and self.owner_id and self.owner.user_id == user.pk)
+
+    def may_update(self, user) -> bool:
+        """Progress is recorded by the owner, the committee's chairs and staff."""
+        return self.is_owned_by(user) or self.committee.is_steered_by(user)
+
+    def may_sign_off(self, user) -> bool:
+        """Only the chair or vice-chair (or democratic services staff) signs an action off."""
+        return self.committee.is_steered_by(user)
+
     @property
     def is_exempt(self) -> bool:
         return bool(self.agenda_item_id and self.agenda_item.is_exempt)
@@ -501,6 +512,10 @@ class ExecutiveResponse(models.Model):
     @staticmethod
     def due_date_for(referred_on: dt.date) -> dt.date:
         return referred_on + relativedelta(months=EXECUTIVE_RESPONSE_MONTHS)
+
+    def may_record(self, user) -> bool:
+        """Staff and the committee's chairs record what the executive answered."""
+        return self.resolution.committee.is_steered_by(user)
 
     def clean(self):
         errors = {}

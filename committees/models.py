@@ -270,6 +270,16 @@ class Committee(models.Model):
     def current_members(self, on: dt.date | None = None):
         return self.memberships.current(on).select_related("person")
 
+    def is_chaired_by(self, user) -> bool:
+        """Chair and vice-chair may see and steer everything about their committee."""
+        return bool(user.is_authenticated) and (
+            Committee.objects.chaired_by(user).filter(pk=self.pk).exists()
+        )
+
+    def is_steered_by(self, user) -> bool:
+        """Democratic services staff, or this committee's chair or vice-chair."""
+        return bool(user.is_authenticated and user.is_staff) or self.is_chaired_by(user)
+
     def chairs(self, on: dt.date | None = None):
         """The people currently chairing: chair first, then vice-chair."""
         return [
@@ -795,6 +805,22 @@ class AgendaItem(models.Model):
     def display_title(self) -> str:
         """The title anyone may read: an exempt item shows only its public title."""
         return self.public_title if self.is_exempt else self.title
+
+    def is_authored_by(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        return any(
+            person is not None and person.user_id == user.pk
+            for person in (self.report_author, self.lead_officer)
+        )
+
+    def may_record_report(self, user) -> bool:
+        """Staff, the committee's chairs, and the item's own report author or lead officer."""
+        return self.is_authored_by(user) or self.meeting.committee.is_steered_by(user)
+
+    def may_defer(self, user) -> bool:
+        """Deferring is the committee's decision: staff and its chairs record it."""
+        return self.meeting.committee.is_steered_by(user)
 
     def clean(self):
         errors = {}
