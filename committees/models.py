@@ -76,6 +76,19 @@ class Authority(models.Model):
                 meeting.save()
 
 
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Signed-in users see everyone; the public sees the people of published committees
+        (members and their officers), never someone named only on confidential business."""
+        if user.is_authenticated:
+            return self
+        published = Committee.objects.published()
+        return self.filter(
+            Q(pk__in=Membership.objects.filter(committee__in=published).values("person_id"))
+            | Q(pk__in=published.values("officer_id"))
+        )
+
+
 class Person(models.Model):
     """Anyone the tracker names: councillors, co-opted members, officers, executive members.
 
@@ -95,6 +108,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "people"
@@ -291,6 +306,9 @@ class Committee(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(committee__in=Committee.objects.visible_to(user))
+
     def current(self, on: dt.date | None = None):
         on = on or today()
         return self.filter(start_date__lte=on).filter(
@@ -501,6 +519,11 @@ class Attendance(models.Model):
         return f"{self.person}: {self.get_kind_display()}"
 
 
+class WorkProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(committee__in=Committee.objects.visible_to(user))
+
+
 class WorkProgramme(models.Model):
     """A committee's plan of topics for one municipal year ("Work Programme 2017/18")."""
 
@@ -510,6 +533,8 @@ class WorkProgramme(models.Model):
     municipal_year = models.ForeignKey(
         MunicipalYear, on_delete=models.PROTECT, related_name="work_programmes"
     )
+
+    objects = WorkProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["committee", "municipal_year__start_date"]
