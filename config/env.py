@@ -87,3 +87,14 @@ def env_weekday(name: str, default: str) -> int:
     if raw not in WEEKDAYS:
         raise ImproperlyConfigured(f"{name} must be a day of the week such as monday, not {raw!r}")
     return WEEKDAYS.index(raw)
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as "N/second", "N/minute", "N/hour" or "N/day"."""
+    raw = env_str(name, default).strip()
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 120/minute (second, minute, hour or day), not {raw!r}"
+        )
+    return raw

@@ -17,6 +17,7 @@ from config.env import (
     env_int,
     env_int_list,
     env_list,
+    env_rate,
     env_str,
     env_weekday,
 )
@@ -48,7 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "committees",
     "actions",
@@ -186,9 +190,54 @@ EMAIL_LINK_MAX_AGE_DAYS = env_int("EMAIL_LINK_MAX_AGE_DAYS", 21, minimum=1)
 
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an anonymous write is told 401 with how to authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.conventions.Pages",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.conventions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # Anonymous readers of the public API, per address; and password attempts for a token.
+        "anon": env_rate("API_ANON_RATE", "120/minute"),
+        "login": env_rate("API_LOGIN_RATE", "10/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Scrutiny tracker API",
+    "DESCRIPTION": "Committees, meetings, work programmes, deferrals, resolutions, actions and "
+    "executive responses of council scrutiny. Exempt (Part 2) items appear only as a public "
+    "title and Schedule 12A paragraph to those who may not open them.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RAGEnum": "actions.models.RAG",
+        "MeetingStatusEnum": "committees.models.Meeting.Status",
+        "TopicStatusEnum": "committees.models.WorkProgrammeTopic.Status",
+        "ActionStatusEnum": "actions.models.Action.Status",
+        "ReminderStatusEnum": "tracker.models.Reminder.Status",
+        "CommitteeKindEnum": "committees.models.Committee.Kind",
+        "ResolutionKindEnum": "actions.models.Resolution.Kind",
+    },
+}
+
+# Throttle counts live in the cache: one per process by default, shared when CACHE_URL is set.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # --- Security: production values unless DEBUG ---------------------------------------------
@@ -209,3 +258,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
 }
+
+# --- Pages and exports (tracker/pages) -----------------------------------------------------
+# Officers, chairs and authors sign in on the pages, not in the admin.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "tracker:my-work"
+LOGOUT_REDIRECT_URL = "home"

@@ -1,0 +1,43 @@
+"""How every API response behaves: paging, and errors that say what is wrong.
+
+Kept apart from the views because the settings name these classes (importing the views from
+the settings would import the viewsets before REST framework is configured).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.db.models.deletion import RestrictedError
+from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pages(pagination.PageNumberPagination):
+    """Every list is paged; `page_size` up to 200."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the model rules' errors as 400 and protected deletes as 409.
+
+    A request that fails rolls back everything it wrote (see `AtomicWrites`).
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        protecting = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        exc = Conflict(f"It cannot be deleted while it has {', '.join(protecting)}.")
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict("It conflicts with what is already recorded; reload and try again.")
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and getattr(request, "in_atomic_write", False):
+        transaction.set_rollback(True)
+    return response
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"

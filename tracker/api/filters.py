@@ -1,0 +1,313 @@
+"""Filters for the API, in the words people ask in: by committee, year, status, owner, RAG,
+overdue, due before or after, deferred at least N times, exempt or not, and a text search.
+
+A filter value that cannot be used is a 400 naming the filter (django-filter's form errors),
+never a silently empty list; so booleans accept only true/false and years only "2017/18".
+"""
+
+import re
+
+import django_filters as filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+
+from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Resolution
+from committees.models import (
+    AgendaItem,
+    Committee,
+    Deferral,
+    Meeting,
+    Membership,
+    Person,
+    WorkProgramme,
+    WorkProgrammeTopic,
+)
+from tracker.models import Reminder
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """true or false, and nothing else: a typo is an error, not "no filter"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
+class MunicipalYearField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        match = re.fullmatch(r"(\d{4})(?:/(\d{2}))?", value.strip())
+        if not match or (match.group(2) and int(match.group(2)) != (int(match.group(1)) + 1) % 100):
+            raise forms.ValidationError(
+                f"Give a municipal year as 2017/18 (or its first year, 2017), not {value!r}."
+            )
+        return int(match.group(1))
+
+
+class MunicipalYearFilter(filters.Filter):
+    """A year by its label ("2017/18") or first year ("2017")."""
+
+    field_class = MunicipalYearField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__start_date__year": value})
+
+
+def committees_for(request):
+    return Committee.objects.visible_to(request.user) if request else Committee.objects.none()
+
+
+def committee_filter(field_name: str):
+    return filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=committees_for,
+        help_text="The committee's slug, e.g. childrens-services.",
+    )
+
+
+def meeting_filter(field_name: str):
+    return filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=lambda request: (
+            Meeting.objects.visible_to(request.user) if request else Meeting.objects.none()
+        ),
+        help_text="The meeting's id.",
+    )
+
+
+def search_words(value: str) -> list[str]:
+    return [word for word in value.split() if word][:8]
+
+
+class TextSearchFilter(filters.CharFilter):
+    """Every word must appear in one of `fields` (case-insensitive)."""
+
+    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
+        self.fields = fields
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        for word in search_words(value or ""):
+            condition = Q()
+            for field in self.fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            qs = qs.filter(condition)
+        return qs
+
+
+class CommitteeFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Committee.Kind.choices)
+    search = TextSearchFilter(fields=("name", "short_name", "remit"))
+
+    class Meta:
+        model = Committee
+        fields = ["kind", "authority", "parent", "is_published"]
+
+
+class PersonFilter(filters.FilterSet):
+    committee = committee_filter("memberships__committee")
+    search = TextSearchFilter(fields=("name", "job_title", "organisation"))
+    is_councillor = StrictBooleanFilter()
+
+    class Meta:
+        model = Person
+        fields = ["committee", "is_councillor"]
+
+
+class MembershipFilter(filters.FilterSet):
+    committee = committee_filter("committee")
+    role = filters.ChoiceFilter(choices=Membership.Role.choices)
+    current = StrictBooleanFilter(method="filter_current", label="Current memberships only")
+
+    class Meta:
+        model = Membership
+        fields = ["committee", "person", "role"]
+
+    def filter_current(self, qs, name, value):
+        current = Membership.objects.current().values("pk")
+        return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)
+
+
+class MeetingFilter(filters.FilterSet):
+    committee = committee_filter("committee")
+    municipal_year = MunicipalYearFilter(field_name="municipal_year")
+    status = filters.ChoiceFilter(choices=Meeting.Status.choices)
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
+    upcoming = StrictBooleanFilter(method="filter_upcoming")
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "municipal_year", "status"]
+
+    def filter_upcoming(self, qs, name, value):
+        upcoming = Meeting.objects.upcoming().values("pk")
+        return qs.filter(pk__in=upcoming) if value else qs.exclude(pk__in=upcoming)
+
+
+class AgendaItemFilter(filters.FilterSet):
+    committee = committee_filter("meeting__committee")
+    municipal_year = MunicipalYearFilter(field_name="meeting__municipal_year")
+    meeting = meeting_filter("meeting")
+    outcome = filters.ChoiceFilter(choices=AgendaItem.Outcome.choices)
+    exempt = StrictBooleanFilter(field_name="is_exempt")
+    deferred_min = filters.NumberFilter(
+        field_name="deferral_count", lookup_expr="gte", min_value=1, label="Deferred at least"
+    )
+    search = filters.CharFilter(method="filter_search", max_length=200)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["committee", "municipal_year", "meeting", "outcome"]
+
+    def filter_search(self, qs, name, value):
+        # A shell (an exempt item the reader may not open) is found only by its public title,
+        # or a search would reveal words of its real title or report.
+        for word in search_words(value):
+            qs = qs.filter(
+                Q(
+                    Q(title__icontains=word)
+                    | Q(description__icontains=word)
+                    | Q(minutes__icontains=word)
+                    | Q(resolutions__text__icontains=word),
+                    readable=True,
+                )
+                | Q(is_exempt=True, public_title__icontains=word)
+            )
+        return qs.distinct()
+
+
+class WorkProgrammeFilter(filters.FilterSet):
+    committee = committee_filter("committee")
+    municipal_year = MunicipalYearFilter(field_name="municipal_year")
+
+    class Meta:
+        model = WorkProgramme
+        fields = ["committee", "municipal_year"]
+
+
+class TopicFilter(filters.FilterSet):
+    committee = committee_filter("work_programme__committee")
+    municipal_year = MunicipalYearFilter(field_name="work_programme__municipal_year")
+    target_meeting = meeting_filter("target_meeting")
+    status = filters.ChoiceFilter(choices=WorkProgrammeTopic.Status.choices)
+    tbc = StrictBooleanFilter(field_name="target_meeting", lookup_expr="isnull")
+    deferred_min = filters.NumberFilter(
+        field_name="deferral_count", lookup_expr="gte", min_value=1, label="Deferred at least"
+    )
+    search = TextSearchFilter(fields=("title", "description", "origin"))
+
+    class Meta:
+        model = WorkProgrammeTopic
+        fields = ["committee", "municipal_year", "work_programme", "target_meeting", "status"]
+
+
+class DeferralFilter(filters.FilterSet):
+    committee = committee_filter("topic__work_programme__committee")
+    from_meeting = meeting_filter("from_meeting")
+    to_meeting = meeting_filter("to_meeting")
+    created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Deferral
+        fields = ["committee", "topic", "agenda_item", "from_meeting", "to_meeting"]
+
+
+class ResolutionFilter(filters.FilterSet):
+    committee = committee_filter("committee")
+    municipal_year = MunicipalYearFilter(field_name="municipal_year")
+    meeting = meeting_filter("agenda_item__meeting")
+    kind = filters.ChoiceFilter(choices=Resolution.Kind.choices)
+    exempt = StrictBooleanFilter(field_name="agenda_item__is_exempt")
+    search = TextSearchFilter(fields=("text", "reference", "agenda_item__title"))
+
+    class Meta:
+        model = Resolution
+        fields = ["committee", "municipal_year", "meeting", "agenda_item", "kind"]
+
+
+class ActionFilter(filters.FilterSet):
+    committee = committee_filter("committee")
+    municipal_year = MunicipalYearFilter(field_name="municipal_year")
+    meeting = meeting_filter("agenda_item__meeting")
+    due_back_meeting = meeting_filter("due_back_meeting")
+    status = filters.ChoiceFilter(choices=Action.Status.choices)
+    owner = filters.CharFilter(
+        method="filter_owner",
+        help_text="A person's id, or `me` for the signed-in user.",
+        validators=[RegexValidator(r"^(me|[0-9]{1,18})$", "Give a person's id, or `me`.")],
+    )
+    rag = filters.ChoiceFilter(
+        field_name="latest_rag", choices=RAG.choices, help_text="The RAG of the latest update."
+    )
+    overdue = StrictBooleanFilter(method="filter_overdue")
+    due_before = filters.DateFilter(field_name="due_on_date", lookup_expr="lt")
+    due_after = filters.DateFilter(field_name="due_on_date", lookup_expr="gt")
+    exempt = StrictBooleanFilter(field_name="agenda_item__is_exempt")
+    search = TextSearchFilter(fields=("title", "description", "reference", "resolution__text"))
+
+    class Meta:
+        model = Action
+        fields = ["committee", "municipal_year", "resolution", "agenda_item", "status"]
+
+    def filter_owner(self, qs, name, value):
+        if value == "me":
+            user = self.request.user if self.request else None
+            if not user or not user.is_authenticated:
+                return qs.none()
+            return qs.filter(owner__user=user)
+        return qs.filter(owner_id=int(value))
+
+    def filter_overdue(self, qs, name, value):
+        overdue = Action.objects.overdue().values("pk")
+        return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
+
+
+class ActionUpdateFilter(filters.FilterSet):
+    committee = committee_filter("action__committee")
+    rag = filters.ChoiceFilter(choices=RAG.choices)
+    as_of_after = filters.DateFilter(field_name="as_of", lookup_expr="gte")
+    as_of_before = filters.DateFilter(field_name="as_of", lookup_expr="lte")
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["action", "rag", "closes_action"]
+
+
+class ExecutiveResponseFilter(filters.FilterSet):
+    committee = committee_filter("resolution__committee")
+    decision = filters.ChoiceFilter(choices=ExecutiveResponse.Decision.choices)
+    overdue = StrictBooleanFilter(method="filter_overdue")
+    due_before = filters.DateFilter(field_name="response_due", lookup_expr="lt")
+    due_after = filters.DateFilter(field_name="response_due", lookup_expr="gt")
+
+    class Meta:
+        model = ExecutiveResponse
+        fields = ["committee", "decision", "implementation", "impact", "responsible"]
+
+    def filter_overdue(self, qs, name, value):
+        overdue = ExecutiveResponse.objects.overdue().values("pk")
+        return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
+
+
+class ReminderFilter(filters.FilterSet):
+    committee = committee_filter("committee")
+    rule = filters.ChoiceFilter(choices=Reminder.Rule.choices)
+    status = filters.ChoiceFilter(choices=Reminder.Status.choices)
+    for_after = filters.DateFilter(field_name="for_date", lookup_expr="gte")
+    for_before = filters.DateFilter(field_name="for_date", lookup_expr="lte")
+
+    class Meta:
+        model = Reminder
+        fields = ["committee", "rule", "status", "recipient"]

@@ -1,0 +1,467 @@
+"""What the API shows of each thing, and how it checks what it is sent.
+
+Writes are checked by the model's own rules (`full_clean`: its `clean()` and its database
+constraints), exactly as the admin checks them, and a field the API does not know is an
+error rather than silently dropped. An exempt agenda item that the reader may not open is
+shown as a shell: its public title and Schedule 12A paragraph, every other field null.
+"""
+
+import copy
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Progress, Resolution
+from committees.models import (
+    AgendaItem,
+    Authority,
+    Committee,
+    Deferral,
+    Meeting,
+    Membership,
+    Person,
+    WorkProgramme,
+    WorkProgrammeTopic,
+)
+from tracker.models import Reminder
+
+
+class ModelRulesSerializer(serializers.ModelSerializer):
+    """A model serializer that refuses unknown fields and applies the model's own rules."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field; see the schema at /api/schema/."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def prepare(self, instance) -> dict:
+        """Fill in what follows from other fields before the rules are checked; returns them."""
+        return {}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = copy.copy(self.instance) if self.instance else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        attrs.update(self.prepare(instance))
+        exclude = [field.name for field in instance._meta.fields if not field.editable]
+        try:
+            instance.full_clean(exclude=exclude)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+
+class AuthoritySerializer(ModelRulesSerializer):
+    class Meta:
+        model = Authority
+        fields = ["id", "name", "slug", "report_deadline_working_days", "agenda_clear_working_days"]
+
+
+class CommitteeSerializer(ModelRulesSerializer):
+    class Meta:
+        model = Committee
+        fields = [
+            "id",
+            "authority",
+            "name",
+            "slug",
+            "short_name",
+            "kind",
+            "parent",
+            "remit",
+            "officer",
+            "reference_prefix",
+            "is_published",
+        ]
+
+
+class PersonSerializer(ModelRulesSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "email", "job_title", "organisation", "is_councillor"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not (request and request.user.is_authenticated):
+            data["email"] = None  # the public reads names and roles, not addresses
+        return data
+
+
+class MembershipSerializer(ModelRulesSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "committee",
+            "person",
+            "person_name",
+            "role",
+            "representing",
+            "start_date",
+            "end_date",
+            "end_reason",
+        ]
+
+
+class MeetingSerializer(ModelRulesSerializer):
+    municipal_year = serializers.CharField(source="municipal_year.label", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "committee",
+            "municipal_year",
+            "date",
+            "start_time",
+            "venue",
+            "status",
+            "is_published",
+            "report_deadline",
+            "report_deadline_override",
+            "agenda_publication_date",
+        ]
+        read_only_fields = ["report_deadline", "agenda_publication_date"]
+
+
+class ResolutionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Resolution
+        fields = ["id", "reference", "number", "text", "kind"]
+
+
+# Fields of an agenda item that only a reader who may open it sees.
+CONFIDENTIAL_ITEM_FIELDS = (
+    "description",
+    "topic",
+    "report_author",
+    "lead_officer",
+    "report_summary",
+    "minutes",
+    "outcome",
+    "report_submitted_at",
+    "public_interest_reason",
+)
+
+
+class AgendaItemSerializer(ModelRulesSerializer):
+    readable = serializers.SerializerMethodField(
+        help_text="False for an exempt item you may not open: only its public title and "
+        "Schedule 12A paragraph are shown, every other field is null."
+    )
+    resolutions = ResolutionSummarySerializer(many=True, read_only=True)
+    deferral_count = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "meeting",
+            "number",
+            "position",
+            "title",
+            "readable",
+            "is_exempt",
+            "exempt_paragraph",
+            "public_title",
+            *CONFIDENTIAL_ITEM_FIELDS,
+            "deferral_count",
+            "resolutions",
+        ]
+        read_only_fields = ["report_submitted_at"]
+        extra_kwargs = {name: {"allow_null": True} for name in CONFIDENTIAL_ITEM_FIELDS}
+
+    def is_readable(self, instance) -> bool:
+        readable = getattr(instance, "readable", None)
+        if readable is None:
+            request = self.context.get("request")
+            user = request.user if request else None
+            readable = bool(
+                user and AgendaItem.objects.visible_to(user).filter(pk=instance.pk).exists()
+            )
+            instance.readable = readable
+        return bool(readable)
+
+    def get_readable(self, instance) -> bool:
+        return self.is_readable(instance)
+
+    def to_representation(self, instance):
+        if self.is_readable(instance):
+            return super().to_representation(instance)
+        return {
+            "id": instance.pk,
+            "meeting": instance.meeting_id,
+            "number": instance.number,
+            "position": instance.position,
+            "title": instance.public_title,
+            "readable": False,
+            "is_exempt": True,
+            "exempt_paragraph": instance.exempt_paragraph,
+            "public_title": instance.public_title,
+            **dict.fromkeys(CONFIDENTIAL_ITEM_FIELDS),
+            "deferral_count": None,
+            "resolutions": [],
+        }
+
+
+class TopicSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkProgrammeTopic
+        fields = ["id", "title", "target_meeting", "status"]
+
+
+class WorkProgrammeSerializer(ModelRulesSerializer):
+    municipal_year_label = serializers.CharField(source="municipal_year.label", read_only=True)
+    topics = TopicSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkProgramme
+        fields = ["id", "committee", "municipal_year", "municipal_year_label", "topics"]
+
+
+class WorkProgrammeTopicSerializer(ModelRulesSerializer):
+    committee = serializers.SlugRelatedField(
+        source="work_programme.committee", slug_field="slug", read_only=True
+    )
+    deferral_count = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = WorkProgrammeTopic
+        fields = [
+            "id",
+            "work_programme",
+            "committee",
+            "title",
+            "description",
+            "lead_officer",
+            "lead_officer_text",
+            "target_meeting",
+            "status",
+            "merged_into",
+            "requested_at",
+            "origin",
+            "report_submitted_at",
+            "carried_over_from",
+            "deferral_count",
+        ]
+        read_only_fields = ["report_submitted_at"]
+
+
+class DeferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deferral
+        fields = [
+            "id",
+            "topic",
+            "agenda_item",
+            "from_meeting",
+            "to_meeting",
+            "to_text",
+            "reason",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DeferSerializer(serializers.Serializer):
+    """Where an item or topic goes, and why; the same fields as the admin's defer form."""
+
+    to_meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), required=False, allow_null=True
+    )
+    to_text = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    reason = serializers.CharField(max_length=5000)
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if not attrs.get("to_meeting") and not attrs.get("to_text", "").strip():
+            raise serializers.ValidationError(
+                {"to_meeting": ["Say which meeting it is deferred to, or describe where it goes."]}
+            )
+        return attrs
+
+
+class ResolutionSerializer(ModelRulesSerializer):
+    committee = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    municipal_year = serializers.CharField(source="municipal_year.label", read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = [
+            "id",
+            "reference",
+            "agenda_item",
+            "number",
+            "position",
+            "text",
+            "kind",
+            "committee",
+            "municipal_year",
+        ]
+        read_only_fields = ["reference"]
+
+
+class ActionSerializer(ModelRulesSerializer):
+    committee = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Committee.objects.all(),
+        required=False,
+        help_text="Taken from the resolution or item when one is given.",
+    )
+    municipal_year = serializers.CharField(source="municipal_year.label", read_only=True)
+    due_on = serializers.DateField(read_only=True, allow_null=True)
+    days_late = serializers.SerializerMethodField()
+    latest_rag = serializers.ChoiceField(choices=RAG.choices, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "reference",
+            "committee",
+            "municipal_year",
+            "resolution",
+            "agenda_item",
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "due_back_meeting",
+            "due_back_elsewhere",
+            "due_on",
+            "days_late",
+            "status",
+            "closed_on",
+            "latest_rag",
+            "created_at",
+        ]
+        read_only_fields = ["reference", "status", "closed_on", "created_at"]
+
+    def get_days_late(self, action) -> int:
+        return action.days_late()
+
+    def prepare(self, action):
+        derived = {}
+        item = action.agenda_item if action.agenda_item_id else None
+        if action.resolution_id:
+            item = derived["agenda_item"] = action.agenda_item = action.resolution.agenda_item
+        if not action.committee_id and item is not None:
+            derived["committee"] = action.committee = item.meeting.committee
+        if not action.committee_id:
+            raise serializers.ValidationError(
+                {"committee": ["Give the committee, or the resolution or item it arose from."]}
+            )
+        return derived
+
+
+class ActionUpdateSerializer(ModelRulesSerializer):
+    progress = serializers.ChoiceField(choices=Progress.choices, required=False, allow_null=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ActionUpdate
+        fields = [
+            "id",
+            "action",
+            "as_of",
+            "text",
+            "rag",
+            "progress",
+            "closes_action",
+            "recorded_at",
+            "recorded_by",
+        ]
+        read_only_fields = ["recorded_at"]
+
+
+class ProgressSerializer(serializers.Serializer):
+    """A closing note, for sign-off, withdrawal and reopening."""
+
+    text = serializers.CharField(max_length=5000)
+    as_of = serializers.DateField(required=False)
+
+
+class ExecutiveResponseSerializer(ModelRulesSerializer):
+    reference = serializers.CharField(source="resolution.reference", read_only=True)
+
+    class Meta:
+        model = ExecutiveResponse
+        fields = [
+            "id",
+            "resolution",
+            "reference",
+            "executive_body",
+            "responsible",
+            "referred_on",
+            "response_due",
+            "decision",
+            "responded_on",
+            "response_text",
+            "implementation",
+            "implemented_on",
+            "impact_review_months",
+            "impact_review_due",
+            "impact",
+            "impact_reviewed_on",
+            "impact_notes",
+        ]
+        # The decision is recorded once, through the `respond` action.
+        read_only_fields = ["response_due", "decision", "responded_on", "response_text"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["resolution"].read_only = True
+        return fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[
+            choice
+            for choice in ExecutiveResponse.Decision.choices
+            if choice[0] != ExecutiveResponse.Decision.PENDING
+        ]
+    )
+    responded_on = serializers.DateField()
+    text = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reminder
+        fields = [
+            "id",
+            "rule",
+            "recipient",
+            "recipient_email",
+            "recipient_name",
+            "cc",
+            "about",
+            "for_date",
+            "committee",
+            "subject",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "created_at",
+            "sent_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,503 @@
+"""The REST API: every resource, and the things people do to them, over the same rules as
+the pages and the admin.
+
+What a user may read is decided by each model's `visible_to(user)` (agenda items by
+`listed_to(user)`, which lists exempt items as shells); anything outside it answers 404.
+What a user may change is decided by the rules on the models (`is_steered_by`,
+`may_sign_off`, ...); a refusal of something they can see answers 403. Every change goes
+through the same service functions as the admin and pages, so it sends the same reminders.
+"""
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import (
+    exceptions,
+    filters,
+    mixins,
+    permissions,
+    status,
+    throttling,
+    viewsets,
+)
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from actions import progress, responses
+from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution
+from committees import deferrals, reports
+from committees.models import (
+    AgendaItem,
+    Authority,
+    Committee,
+    Deferral,
+    Meeting,
+    Membership,
+    Person,
+    WorkProgramme,
+    WorkProgrammeTopic,
+)
+from tracker.api import filters as api_filters
+from tracker.api import serializers as s
+from tracker.api.conventions import Conflict
+from tracker.models import Reminder
+
+
+class AtomicWrites:
+    """Each write request is one transaction: a failed request leaves nothing half-saved."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in permissions.SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            request.in_atomic_write = True
+            try:
+                return super().dispatch(request, *args, **kwargs)
+            finally:
+                request.in_atomic_write = False
+
+
+class LoginThrottle(throttling.ScopedRateThrottle):
+    """Guessing passwords through the token endpoint is slowed to API_LOGIN_RATE."""
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """Ordering on the view's date fields; an unknown field is a 400, not ignored."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        invalid = [term for term in fields if term not in valid]
+        if invalid:
+            allowed = ", ".join(item[0] for item in self.get_valid_fields(queryset, view))
+            raise exceptions.ValidationError(
+                {"ordering": [f"Cannot order by {', '.join(invalid)}; use one of: {allowed}."]}
+            )
+        return valid
+
+
+class ChangeRules(permissions.BasePermission):
+    """Anyone may read what the queryset shows them; changes follow the view's rule."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or view.may_change(request.user, obj)
+
+
+class TrackerViewSet(AtomicWrites, viewsets.ModelViewSet):
+    permission_classes = [ChangeRules]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    ordering_fields: list[str] = []
+
+    def visible(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.visible(self.request.user)
+
+    def committee_of(self, obj_or_data) -> Committee | None:
+        raise NotImplementedError
+
+    def may_change(self, user, obj) -> bool:
+        committee = self.committee_of(obj)
+        return committee is not None and committee.is_steered_by(user)
+
+    def may_create(self, user, data) -> bool:
+        return self.may_change(user, data)
+
+    def perform_create(self, serializer):
+        if not self.may_create(self.request.user, serializer.validated_data):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs may add this."
+            )
+        serializer.save()
+
+    def perform_update(self, serializer):
+        # The object passed the rule as it was; it must pass it as it will be too.
+        if not self.may_change(
+            self.request.user, {**serializer.validated_data, "_instance": serializer.instance}
+        ):
+            raise exceptions.PermissionDenied("You may not move this to that committee.")
+        serializer.save()
+
+
+class StaffWrites(TrackerViewSet):
+    """Reference data (authorities, committees, people, memberships): staff keep it."""
+
+    def may_change(self, user, obj) -> bool:
+        return user.is_staff
+
+    def perform_update(self, serializer):
+        serializer.save()
+
+
+def data_or(obj, name):
+    """A field's value from validated data, or else from the object being changed."""
+    if isinstance(obj, dict):
+        if name in obj:
+            return obj[name]
+        return getattr(obj.get("_instance"), name, None)
+    return getattr(obj, name)
+
+
+class AuthorityViewSet(StaffWrites):
+    serializer_class = s.AuthoritySerializer
+    queryset = Authority.objects.all()
+
+    def visible(self, user):
+        return Authority.objects.order_by("name")
+
+
+class CommitteeViewSet(StaffWrites):
+    serializer_class = s.CommitteeSerializer
+    filterset_class = api_filters.CommitteeFilter
+    lookup_field = "slug"
+
+    def visible(self, user):
+        return Committee.objects.visible_to(user).order_by("name")
+
+    def may_change(self, user, obj) -> bool:
+        # Chairs may edit their own committee's remit and details; only staff add or remove one.
+        if isinstance(obj, Committee):
+            return obj.is_steered_by(user) if self.action != "destroy" else user.is_staff
+        return user.is_staff
+
+
+class PersonViewSet(StaffWrites):
+    serializer_class = s.PersonSerializer
+    filterset_class = api_filters.PersonFilter
+
+    def visible(self, user):
+        return Person.objects.visible_to(user).order_by("name", "pk").distinct()
+
+
+class MembershipViewSet(StaffWrites):
+    serializer_class = s.MembershipSerializer
+    filterset_class = api_filters.MembershipFilter
+    ordering_fields = ["start_date", "end_date"]
+
+    def visible(self, user):
+        return Membership.objects.visible_to(user).select_related("person")
+
+
+class MeetingViewSet(TrackerViewSet):
+    serializer_class = s.MeetingSerializer
+    filterset_class = api_filters.MeetingFilter
+    ordering_fields = ["date", "report_deadline"]
+
+    def visible(self, user):
+        return Meeting.objects.visible_to(user).select_related("municipal_year")
+
+    def committee_of(self, obj):
+        return data_or(obj, "committee")
+
+
+class AgendaItemViewSet(TrackerViewSet):
+    serializer_class = s.AgendaItemSerializer
+    filterset_class = api_filters.AgendaItemFilter
+    ordering_fields = ["meeting__date", "number", "position"]
+
+    def visible(self, user):
+        return (
+            AgendaItem.objects.listed_to(user)
+            .select_related("meeting__committee")
+            .annotate(deferral_count=Count("topic__deferrals", distinct=True))
+            .prefetch_related(
+                Prefetch("resolutions", queryset=Resolution.objects.order_by("position"))
+            )
+            .order_by("meeting__date", "position", "number", "pk")
+        )
+
+    def committee_of(self, obj):
+        meeting = data_or(obj, "meeting")
+        return meeting.committee if meeting else None
+
+    @extend_schema(request=s.DeferSerializer, responses=s.DeferralSerializer)
+    @action(detail=True, methods=["post"])
+    def defer(self, request, pk=None):
+        """Defer the item to a later meeting (or to none yet), with the reason.
+
+        Sends the item-deferred reminder to its report author and lead officer."""
+        item = self.get_object()
+        if not item.may_defer(request.user):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs defer items."
+            )
+        where = s.DeferSerializer(data=request.data)
+        where.is_valid(raise_exception=True)
+        deferral = deferrals.defer_item(item, by=request.user, **where.validated_data)
+        return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.AgendaItemSerializer)
+    @action(detail=True, methods=["post"], url_path="report-submitted")
+    def report_submitted(self, request, pk=None):
+        """Record that the item's report reached democratic services (stops its reminders)."""
+        item = self.get_object()
+        if not item.may_record_report(request.user):
+            raise exceptions.PermissionDenied(
+                "Only the report's author, its lead officer, democratic services and the chairs may record it."
+            )
+        reports.record_report_submitted(item, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+
+class WorkProgrammeViewSet(TrackerViewSet):
+    serializer_class = s.WorkProgrammeSerializer
+    filterset_class = api_filters.WorkProgrammeFilter
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def visible(self, user):
+        return (
+            WorkProgramme.objects.visible_to(user)
+            .select_related("municipal_year")
+            .prefetch_related("topics")
+            .order_by("committee__name", "municipal_year__start_date")
+        )
+
+    def committee_of(self, obj):
+        return data_or(obj, "committee")
+
+
+class TopicViewSet(TrackerViewSet):
+    serializer_class = s.WorkProgrammeTopicSerializer
+    filterset_class = api_filters.TopicFilter
+    ordering_fields = ["target_meeting__date", "title"]
+
+    def visible(self, user):
+        return (
+            WorkProgrammeTopic.objects.visible_to(user)
+            .with_deferral_count()
+            .select_related("work_programme__committee")
+            .order_by("target_meeting__date", "pk")
+        )
+
+    def committee_of(self, obj):
+        programme = data_or(obj, "work_programme")
+        return programme.committee if programme else None
+
+    @extend_schema(request=s.DeferSerializer, responses=s.DeferralSerializer)
+    @action(detail=True, methods=["post"])
+    def defer(self, request, pk=None):
+        """Defer the topic to a later meeting (or to none yet), with the reason."""
+        topic = self.get_object()
+        if not self.may_change(request.user, topic):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs defer topics."
+            )
+        where = s.DeferSerializer(data=request.data)
+        where.is_valid(raise_exception=True)
+        deferral = deferrals.defer_topic(topic, by=request.user, **where.validated_data)
+        return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.WorkProgrammeTopicSerializer)
+    @action(detail=True, methods=["post"], url_path="report-submitted")
+    def report_submitted(self, request, pk=None):
+        """Record that the topic's report reached democratic services."""
+        topic = self.get_object()
+        is_lead = bool(topic.lead_officer_id and topic.lead_officer.user_id == request.user.pk)
+        if not (is_lead or self.may_change(request.user, topic)):
+            raise exceptions.PermissionDenied(
+                "Only the lead officer, democratic services and the chairs may record it."
+            )
+        reports.record_report_submitted(topic, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=topic.pk)).data)
+
+
+class DeferralViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every move of a topic; made through the `defer` actions of items and topics."""
+
+    serializer_class = s.DeferralSerializer
+    filterset_class = api_filters.DeferralFilter
+    filter_backends = TrackerViewSet.filter_backends
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return Deferral.objects.visible_to(self.request.user).order_by("created_at", "pk")
+
+
+class ResolutionViewSet(TrackerViewSet):
+    serializer_class = s.ResolutionSerializer
+    filterset_class = api_filters.ResolutionFilter
+    ordering_fields = ["agenda_item__meeting__date", "sequence"]
+
+    def visible(self, user):
+        return (
+            Resolution.objects.visible_to(user)
+            .select_related("committee", "municipal_year")
+            .order_by("agenda_item__meeting__date", "agenda_item__position", "position", "pk")
+        )
+
+    def committee_of(self, obj):
+        item = data_or(obj, "agenda_item")
+        return item.meeting.committee if item else None
+
+
+def latest_rag():
+    return Subquery(
+        ActionUpdate.objects.filter(action=OuterRef("pk"))
+        .exclude(rag="")
+        .order_by("-as_of", "-recorded_at", "-pk")
+        .values("rag")[:1]
+    )
+
+
+class ActionViewSet(TrackerViewSet):
+    serializer_class = s.ActionSerializer
+    filterset_class = api_filters.ActionFilter
+    ordering_fields = ["due_on_date", "due_date", "created_at", "closed_on"]
+
+    def visible(self, user):
+        return (
+            Action.objects.visible_to(user)
+            .with_due_on()
+            .annotate(latest_rag=latest_rag())
+            .select_related("committee__authority", "municipal_year", "due_back_meeting")
+            .order_by("committee__name", "municipal_year__start_date", "sequence")
+        )
+
+    def committee_of(self, obj):
+        return data_or(obj, "committee")
+
+    def perform_destroy(self, instance):
+        if instance.updates.exists():
+            raise Conflict("An action with progress recorded is kept; withdraw it instead.")
+        instance.delete()
+
+    def closing_note(self, request):
+        """The action and the note that closes (or reopens) it, if the user is its chair."""
+        found = self.get_object()
+        if not found.may_sign_off(request.user):
+            raise exceptions.PermissionDenied(
+                "Only the committee's chair or vice-chair (or democratic services) may do this."
+            )
+        note = s.ProgressSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        return found, note.validated_data
+
+    def fresh(self, found):
+        return Response(self.get_serializer(self.get_queryset().get(pk=found.pk)).data)
+
+    @extend_schema(request=s.ProgressSerializer, responses=s.ActionSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        """The chair signs the action off as complete, saying what was done."""
+        found, note = self.closing_note(request)
+        progress.sign_off(found, text=note["text"], as_of=note.get("as_of"), by=request.user)
+        return self.fresh(found)
+
+    @extend_schema(request=s.ProgressSerializer, responses=s.ActionSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The committee no longer wants it done; the reason is kept."""
+        found, note = self.closing_note(request)
+        progress.withdraw(found, reason=note["text"], as_of=note.get("as_of"), by=request.user)
+        return self.fresh(found)
+
+    @extend_schema(request=s.ProgressSerializer, responses=s.ActionSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Open a closed action again, saying why."""
+        found, note = self.closing_note(request)
+        progress.reopen(found, reason=note["text"], by=request.user)
+        return self.fresh(found)
+
+
+class ActionUpdateViewSet(AtomicWrites, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Progress on actions. Updates are history: they are added, never edited or deleted."""
+
+    serializer_class = s.ActionUpdateSerializer
+    filterset_class = api_filters.ActionUpdateFilter
+    filter_backends = TrackerViewSet.filter_backends
+    ordering_fields = ["as_of", "recorded_at"]
+    permission_classes = [ChangeRules]
+
+    def get_queryset(self):
+        return (
+            ActionUpdate.objects.visible_to(self.request.user)
+            .select_related("recorded_by")
+            .order_by("action_id", "as_of", "recorded_at", "pk")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        found = Action.objects.visible_to(self.request.user).filter(pk=data["action"].pk).first()
+        if found is None:
+            raise exceptions.ValidationError({"action": ["No such action."]})
+        user = self.request.user
+        if not found.may_update(user):
+            raise exceptions.PermissionDenied(
+                "Only the action's owner, its committee's chairs and democratic services record progress."
+            )
+        if data.get("closes_action") and not found.may_sign_off(user):
+            raise exceptions.PermissionDenied(
+                "Only the chair or vice-chair (or democratic services) closes an action."
+            )
+        serializer.instance = progress.record_update(
+            found,
+            text=data["text"],
+            rag=data.get("rag", ""),
+            progress=data.get("progress"),
+            as_of=data.get("as_of"),
+            closes=data.get("closes_action", False),
+            by=user,
+        )
+
+
+class ExecutiveResponseViewSet(TrackerViewSet):
+    serializer_class = s.ExecutiveResponseSerializer
+    filterset_class = api_filters.ExecutiveResponseFilter
+    ordering_fields = ["response_due", "referred_on"]
+
+    def visible(self, user):
+        return (
+            ExecutiveResponse.objects.visible_to(user)
+            .select_related("resolution")
+            .order_by("response_due", "pk")
+        )
+
+    def committee_of(self, obj):
+        resolution = data_or(obj, "resolution")
+        return resolution.committee if resolution else None
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if not self.may_create(self.request.user, data):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs refer recommendations."
+            )
+        serializer.instance = responses.refer_to_executive(
+            data["resolution"],
+            referred_on=data["referred_on"],
+            responsible=data.get("responsible"),
+            executive_body=data.get("executive_body", "Cabinet"),
+            by=self.request.user,
+        )
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.ExecutiveResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """Record the executive's decision: accepted, partly accepted or rejected."""
+        response = self.get_object()
+        if not response.may_record(request.user):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs record the executive's answer."
+            )
+        decision = s.DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        responses.record_decision(response, by=request.user, **decision.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=response.pk)).data)
+
+
+class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+    """The reminder ledger: what was sent, to whom, and what failed. Staff only."""
+
+    serializer_class = s.ReminderSerializer
+    filterset_class = api_filters.ReminderFilter
+    filter_backends = TrackerViewSet.filter_backends
+    ordering_fields = ["created_at", "for_date", "sent_at"]
+    permission_classes = [permissions.IsAdminUser]
+
+    def get_queryset(self):
+        return Reminder.objects.order_by("-created_at", "-pk")
