@@ -27,8 +27,12 @@ from committees.models import (
 from tracker.models import Reminder
 
 
-class ModelRulesSerializer(serializers.ModelSerializer):
-    """A model serializer that refuses unknown fields and applies the model's own rules."""
+class StrictInput:
+    """Refuse fields we do not know, and offer only related things the user may see.
+
+    A typo'd field silently dropped is a change the user thinks they made; and a related id
+    the user may not see must fail exactly as one that does not exist.
+    """
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -38,6 +42,21 @@ class ModelRulesSerializer(serializers.ModelSerializer):
                     {name: ["Unknown field; see the schema at /api/schema/."] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None:
+            return fields
+        for field in fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(request.user)
+        return fields
+
+
+class ModelRulesSerializer(StrictInput, serializers.ModelSerializer):
+    """A model serializer that refuses unknown fields and applies the model's own rules."""
 
     def prepare(self, instance) -> dict:
         """Fill in what follows from other fields before the rules are checked; returns them."""
@@ -273,7 +292,7 @@ class DeferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeferSerializer(serializers.Serializer):
+class DeferSerializer(StrictInput, serializers.Serializer):
     """Where an item or topic goes, and why; the same fields as the admin's defer form."""
 
     to_meeting = serializers.PrimaryKeyRelatedField(
@@ -281,13 +300,6 @@ class DeferSerializer(serializers.Serializer):
     )
     to_text = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     reason = serializers.CharField(max_length=5000)
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
 
     def validate(self, attrs):
         if not attrs.get("to_meeting") and not attrs.get("to_text", "").strip():
@@ -390,7 +402,7 @@ class ActionUpdateSerializer(ModelRulesSerializer):
         read_only_fields = ["recorded_at"]
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(StrictInput, serializers.Serializer):
     """A closing note, for sign-off, withdrawal and reopening."""
 
     text = serializers.CharField(max_length=5000)
@@ -431,7 +443,7 @@ class ExecutiveResponseSerializer(ModelRulesSerializer):
         return fields
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictInput, serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[
             choice

@@ -225,7 +225,7 @@ class AgendaItemViewSet(TrackerViewSet):
             raise exceptions.PermissionDenied(
                 "Only democratic services and the committee's chairs defer items."
             )
-        where = s.DeferSerializer(data=request.data)
+        where = s.DeferSerializer(data=request.data, context=self.get_serializer_context())
         where.is_valid(raise_exception=True)
         deferral = deferrals.defer_item(item, by=request.user, **where.validated_data)
         return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
@@ -286,7 +286,7 @@ class TopicViewSet(TrackerViewSet):
             raise exceptions.PermissionDenied(
                 "Only democratic services and the committee's chairs defer topics."
             )
-        where = s.DeferSerializer(data=request.data)
+        where = s.DeferSerializer(data=request.data, context=self.get_serializer_context())
         where.is_valid(raise_exception=True)
         deferral = deferrals.defer_topic(topic, by=request.user, **where.validated_data)
         return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
