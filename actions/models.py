@@ -257,7 +257,7 @@ class Action(models.Model):
         return f"{self.reference}: {self.title}" if self.reference else self.title
 
     def get_absolute_url(self):
-        return reverse("admin:actions_action_change", args=[self.pk])
+        return reverse("tracker:action", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

@@ -280,7 +280,7 @@ class Committee(models.Model):
             )
 
     def get_absolute_url(self):
-        return reverse("admin:committees_committee_change", args=[self.pk])
+        return reverse("tracker:committee", args=[self.slug])
 
     def current_members(self, on: dt.date | None = None):
         return self.memberships.current(on).select_related("person")
@@ -444,7 +444,7 @@ class Meeting(models.Model):
         return f"{self.committee}, {self.date:%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("admin:committees_meeting_change", args=[self.pk])
+        return reverse("tracker:meeting", args=[self.pk])
 
     @property
     def starts_at(self) -> dt.datetime | None:
@@ -663,7 +663,9 @@ class WorkProgrammeTopic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("admin:committees_workprogrammetopic_change", args=[self.pk])
+        return (
+            reverse("tracker:work-programme", args=[self.work_programme_id]) + f"#topic-{self.pk}"
+        )
 
     @property
     def lead(self) -> str:
@@ -824,7 +826,7 @@ class AgendaItem(models.Model):
         return f"{prefix}{self.title}"
 
     def get_absolute_url(self):
-        return reverse("admin:committees_agendaitem_change", args=[self.pk])
+        return reverse("tracker:meeting", args=[self.meeting_id]) + f"#item-{self.pk}"
 
     @property
     def display_title(self) -> str:

@@ -59,8 +59,11 @@ def _link_for(draft: rules.Draft) -> str:
         return absolute(target.get_absolute_url())
     if draft.rule == Reminder.Rule.CHAIR_DIGEST:
         return absolute(draft.committee.get_absolute_url())
-    # Resolutions have no page of their own: the response (where it is recorded) is the page.
-    return absolute(reverse("admin:actions_executiveresponse_change", args=[ctx["response"].pk]))
+    # Recommendations awaiting a response are listed on the committee page, each anchored.
+    committee = ctx["response"].resolution.committee
+    return absolute(
+        reverse("tracker:committee", args=[committee.slug]) + f"#response-{ctx['response'].pk}"
+    )
 
 
 def address(draft: rules.Draft, now: dt.datetime) -> Reminder:

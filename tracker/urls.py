@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tracker import views
+from tracker.pages import actions, committees, exports, meetings, mywork, programme
 
 app_name = "tracker"
 
@@ -13,4 +14,38 @@ urlpatterns = [
         views.ReportSubmittedLinkView.as_view(),
         name="report-submitted-link",
     ),
+    # Pages
+    path("my-work/", mywork.my_work, name="my-work"),
+    path("committees/", committees.committee_list, name="committee-list"),
+    path("committees/<slug:slug>/", committees.committee_detail, name="committee"),
+    path("committees/<slug:slug>/actions/", committees.committee_actions, name="committee-actions"),
+    path(
+        "committees/<slug:slug>/work-programme/",
+        programme.committee_programme,
+        name="committee-programme",
+    ),
+    path("work-programmes/<int:pk>/", programme.programme_detail, name="work-programme"),
+    path("work-programmes/<int:pk>/add/", programme.topic_add, name="topic-add"),
+    path("topics/<int:pk>/move/", programme.topic_move, name="topic-move"),
+    path("topics/<int:pk>/defer/", programme.topic_defer, name="topic-defer"),
+    path("topics/<int:pk>/merge/", programme.topic_merge, name="topic-merge"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("actions/<int:pk>/", actions.action_detail, name="action"),
+    path("actions/<int:pk>/sign-off/", actions.action_sign_off, name="action-sign-off"),
+    path("resolutions/<int:pk>/", actions.resolution_detail, name="resolution"),
+    path(
+        "reports/<str:kind>/<int:pk>/received/",
+        actions.report_submitted,
+        name="report-submitted",
+    ),
+    # Exports and feeds
+    path("committees/<slug:slug>/tracker.csv", exports.tracker_csv, name="tracker-csv"),
+    path("committees/<slug:slug>/tracker.xlsx", exports.tracker_xlsx, name="tracker-xlsx"),
+    path("committees/<slug:slug>/tracker/print/", exports.tracker_print, name="tracker-print"),
+    path(
+        "committees/<slug:slug>/calendar.ics",
+        exports.committee_calendar,
+        name="committee-calendar",
+    ),
+    path("calendar/<str:token>.ics", exports.person_calendar, name="person-calendar"),
 ]

@@ -1,0 +1,65 @@
+"""Small helpers the pages share: the date the pages speak for, lists, forms and errors."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from actions.models import ActionUpdate
+from committees.models import Deferral, today
+
+PER_PAGE = 25
+
+
+def on_date() -> dt.date:
+    """Today in Europe/London: every "overdue" and "days late" on the pages is counted from it."""
+    return today()
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE):
+    """One page of a list; a page number out of range shows the last page, not an error."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def sorted_by(request, queryset, orders: dict[str, tuple[str, ...]], default: str):
+    """Sort by one of the named orders offered on the page (`?sort=`); unknown names fall back."""
+    key = request.GET.get("sort", default)
+    if key not in orders:
+        key = default
+    return queryset.order_by(*orders[key]), key
+
+
+def with_latest_rag(actions):
+    """Annotate `latest_rag` and `latest_as_of`: the last RAG value recorded, in one query."""
+    latest = (
+        ActionUpdate.objects.filter(action=OuterRef("pk"))
+        .exclude(rag="")
+        .order_by("-as_of", "-recorded_at", "-pk")
+    )
+    return actions.annotate(
+        latest_rag=Subquery(latest.values("rag")[:1]),
+        latest_as_of=Subquery(latest.values("as_of")[:1]),
+    )
+
+
+def visible_deferrals(user) -> Prefetch:
+    """A topic's deferrals that `user` may see, as `topic.visible_deferrals`: counts and reasons
+    of deferrals decided on an exempt item stay with those who may read the item."""
+    return Prefetch(
+        "deferrals",
+        queryset=Deferral.objects.visible_to(user).select_related("from_meeting", "to_meeting"),
+        to_attr="visible_deferrals",
+    )
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

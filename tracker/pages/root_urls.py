@@ -1,0 +1,18 @@
+"""Top-level pages without the tracker namespace: home, sign in and sign out.
+
+Django's auth views expect the names "login" and "logout" (LOGIN_URL = "login")."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tracker.pages.committees import committee_list
+
+urlpatterns = [
+    path("", committee_list, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="tracker/pages/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
+]
