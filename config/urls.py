@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("tracker.pages.root_urls")),  # home (public committees), sign in/out
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api.urls")),
+    path("import/", include("tracker.importer.urls")),
     path("", include("tracker.urls")),
 ]

@@ -130,7 +130,9 @@ class Proposal:
                     title=i.get("title", ""),
                     outcome=i.get("outcome", "none"),
                     resolutions=[ResolutionProposal(**r) for r in i.get("resolutions", [])],
-                    deferred_to=DeferralProposal(**i["deferred_to"]) if i.get("deferred_to") else None,
+                    deferred_to=DeferralProposal(**i["deferred_to"])
+                    if i.get("deferred_to")
+                    else None,
                     minutes=i.get("minutes", ""),
                 )
                 for i in m.get("items", [])
@@ -144,7 +146,9 @@ class Proposal:
                     items=items,
                     work_programme_requests=[
                         WorkProgrammeRequest(
-                            topic=w["topic"], target=TargetProposal(**w["target"]), item=w.get("item", "")
+                            topic=w["topic"],
+                            target=TargetProposal(**w["target"]),
+                            item=w.get("item", ""),
                         )
                         for w in m.get("work_programme_requests", [])
                     ],
@@ -177,7 +181,9 @@ def meeting_json(m: MeetingProposal) -> dict:
                 "outcome": i.outcome,
                 "resolutions": [{"number": r.number, "text": r.text} for r in i.resolutions],
                 "deferred_to": (
-                    {"text": i.deferred_to.text, "date": i.deferred_to.date} if i.deferred_to else None
+                    {"text": i.deferred_to.text, "date": i.deferred_to.date}
+                    if i.deferred_to
+                    else None
                 ),
             }
             for i in m.items
@@ -187,7 +193,11 @@ def meeting_json(m: MeetingProposal) -> dict:
             for w in m.work_programme_requests
         ],
         "report_back_requests": [
-            {"item": r.item, "text": r.text, "target": {"text": r.target.text, "month": r.target.month}}
+            {
+                "item": r.item,
+                "text": r.text,
+                "target": {"text": r.target.text, "month": r.target.month},
+            }
             for r in m.report_back_requests
         ],
         "undertakings": [{"item": u.item, "text": u.text} for u in m.undertakings],
@@ -203,7 +213,7 @@ _DATE_IN_HEADER = r"(?:the\s+)?" + DATE_PATTERN
 
 # "Children's Services Overview and Scrutiny Committee - Tuesday, 20th December, 2016 7.00 pm"
 _MODERNGOV_HEADER = re.compile(
-    rf"^(?P<committee>[^\n]{{3,200}}?)\s+[-–—]\s+{_WEEKDAY}?{_DATE_IN_HEADER.replace('(?P<month>', '(?P<month>').replace(',?', ',?')}\s*,?\s*(?:(?:at\s+)?(?P<time>{_TIME}))?\s*$",
+    rf"^(?P<committee>[^\n]{{3,200}}?)\s+[-\u2013\u2014]\s+{_WEEKDAY}?{_DATE_IN_HEADER.replace('(?P<month>', '(?P<month>').replace(',?', ',?')}\s*,?\s*(?:(?:at\s+)?(?P<time>{_TIME}))?\s*$",
     re.I,
 )
 # "Minutes of the Meeting of the X held on 12 December 2017 at 7.00 pm"
@@ -211,16 +221,19 @@ _MINUTES_OF_HEADER = re.compile(
     rf"^minutes\s+of\s+(?:the\s+|a\s+)?(?:(?:special|extraordinary|reconvened|ordinary|additional|virtual|remote)\s+)?meeting\s+of\s+(?:the\s+)?(?P<committee>[^\n]{{3,200}}?)\s*,?\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?",
     re.I,
 )
-# "Education and Children's Services Scrutiny Panel – Meeting held on Wednesday, 16th March, 2016."
+# "Education and Children's Services Scrutiny Panel - Meeting held on Wednesday, 16th March, 2016."
 _MEETING_HELD_HEADER = re.compile(
-    rf"^(?:(?P<committee>[^\n]{{3,200}}?)\s*[-–—:,]\s*)?(?:minutes\s+of\s+(?:the\s+|a\s+)?)?meeting\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?",
+    rf"^(?:(?P<committee>[^\n]{{3,200}}?)\s*[-\u2013\u2014:,]\s*)?(?:minutes\s+of\s+(?:the\s+|a\s+)?)?meeting\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?",
     re.I,
 )
 _COMMITTEE_WORD = re.compile(
     r"\b(?:committee|sub-committee|panel|board|cabinet|council|commission|forum|group|scrutiny)\b",
     re.I,
 )
-_LABELLED = re.compile(r"^(?P<label>date|time|venue|place|location|meeting date|start time)\s*[:\-–]\s*(?P<value>.+)$", re.I)
+_LABELLED = re.compile(
+    r"^(?P<label>date|time|venue|place|location|meeting date|start time)\s*[:\-\u2013]\s*(?P<value>.+)$",
+    re.I,
+)
 _TIME_RE = re.compile(_TIME, re.I)
 _TIME_SENTENCE = re.compile(
     rf"\b(?:meeting|committee|panel)\s+(?:opened|commenced|started|began|convened)\s+at\s+(?P<time>{_TIME})",
@@ -233,21 +246,23 @@ _END_OF_MINUTES = re.compile(
     re.I,
 )
 _PAGE_FURNITURE = re.compile(
-    r"^(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*$)$|.*\s[-–]\s\d{1,2}\.\d{1,2}\.\d{2,4}$",
+    r"^(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*$)$|.*\s[-\u2013]\s\d{1,2}\.\d{1,2}\.\d{2,4}$",
     re.I,
 )
 _ITEM_HEADING = re.compile(
     r"^\s*(?:(?:item|minute|min\.?|agenda\s+item)\s+(?:no\.?\s*)?)?(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?"
-    r"(?:\s*[.):]\s*|\s*[-–—]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+)(?P<title>\S.{0,299})$",
+    r"(?:\s*[.):]\s*|\s*[-\u2013\u2014]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+)(?P<title>\S.{0,299})$",
     re.I,
 )
 _ITEM_WORD_HEADING = re.compile(
-    r"^\s*(?:item|minute|agenda\s+item)\s+(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\s*[.:)\-–—]?\s*(?P<title>\S.{0,299})$",
+    r"^\s*(?:item|minute|agenda\s+item)\s+(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\s*[.:)\-\u2013\u2014]?\s*(?P<title>\S.{0,299})$",
     re.I,
 )
-_LONE_NUMBER = re.compile(r"^\s*(?:(?:item|minute)\s+)?(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\.?\s*$", re.I)
+_LONE_NUMBER = re.compile(
+    r"^\s*(?:(?:item|minute)\s+)?(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\.?\s*$", re.I
+)
 _TITLE_JUNK = re.compile(
-    r"\s*(?:pdf\s+icon\s+)?PDF\s+\d+(?:\.\d+)?\s*[KM]B\s*$|\s*\((?:pages?|pp\.?)\s*\d+(?:\s*[-–]\s*\d+)?\)\s*$|\s+\d+\s*-\s*\d+\s*$",
+    r"\s*(?:pdf\s+icon\s+)?PDF\s+\d+(?:\.\d+)?\s*[KM]B\s*$|\s*\((?:pages?|pp\.?)\s*\d+(?:\s*[-\u2013]\s*\d+)?\)\s*$|\s+\d+\s*-\s*\d+\s*$",
     re.I,
 )
 _MARKER_LINES = re.compile(
@@ -258,21 +273,27 @@ _AGENDA_DESCRIPTION = re.compile(
     r"^to\s+(?:approve|receive|consider|note|agree|declare|discuss|review|scrutinise|comment|confirm|elect|appoint)\b",
     re.I,
 )
-_TRUNCATED = re.compile(r"\s*\.\.\.\s*view the full minutes text for item\s*(?P<n>\d+)?\.?\s*$", re.I)
+_TRUNCATED = re.compile(
+    r"\s*\.\.\.\s*view the full minutes text for item\s*(?P<n>\d+)?\.?\s*$", re.I
+)
 
-_DECISION_WORD = r"(?:RESOLVED|Resolved|resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended)"
+_DECISION_WORD = (
+    r"(?:RESOLVED|Resolved|resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended)"
+)
 _DECISION_START = re.compile(
     r"^(?:it\s+was\s+|it\s+is\s+)?(?:further\s+|unanimously\s+)?(?P<word>"
     + _DECISION_WORD
-    + r")(?:\s+unanimously)?(?:\s*(?::|–|—|-|\.)\s*|\s+(?=that\b)|\s*$)(?P<rest>.*)$"
-    r"|^(?:the\s+)?(?:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED)(?:\s*(?::|–|—|-)\s*|\s+(?=that\b)|\s*$)(?P<rest2>.*)$"
-    r"|^(?P<lead>.{0,120}?\b(?:and|was|were|been|it\s+was)\s+(?:agreed|resolved)(?:\s+that)?\s*:)\s*$",
+    + r")(?:\s+unanimously)?(?:\s*(?::|\u2013|\u2014|-|\.)\s*|\s+(?=that\b)|\s*$)(?P<rest>.*)$"
+    r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED)(?:\s*(?::|\u2013|\u2014|-)\s*|\s+(?=(?i:that)\b)|\s*$)(?P<rest2>.*)$"
+    r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
 )
 _PART_MARKER = re.compile(
-    r"^\s*(?:[-–•·*▪●◦o]\s+)?(?:\((?P<p>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})\)|(?P<n>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+(?P<text>\S.*)$"
+    r"^\s*(?:[-\u2013•·*▪●◦o]\s+)?(?:\((?P<p>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})\)|(?P<n>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+(?P<text>\S.*)$"
 )
-_BULLET = re.compile(r"^\s*(?:[-–•·*▪●◦]|o(?=\s))\s+(?P<text>\S.*)$")
-_INLINE_MARKER = re.compile(r"(?:^|(?<=[\s;:,]))\((?P<m>\d{1,2}|[a-z]|[ivx]{1,4})\)\s+|(?:^|(?<=[\s;:]))(?P<m2>\d{1,2}|[a-z])\)\s+")
+_BULLET = re.compile(r"^\s*(?:[-\u2013•·*▪●◦]|o(?=\s))\s+(?P<text>\S.*)$")
+_INLINE_MARKER = re.compile(
+    r"(?:^|(?<=[\s;:,]))\((?P<m>\d{1,2}|[a-z]|[ivx]{1,4})\)\s+|(?:^|(?<=[\s;:]))(?P<m2>\d{1,2}|[a-z])\)\s+"
+)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(])")
 
 _DEFER = re.compile(
@@ -304,7 +325,9 @@ _NOTHING_TO_DO = re.compile(
     r"^(?:there\s+(?:were|was)\s+no\b|no\s+(?:items|declarations|interests|questions|urgent|apologies|business)\b|none\.?$)",
     re.I,
 )
-_WORK_PROGRAMME = r"(?:(?:committee's|panel's|its|the)\s+)?(?:forward\s+)?work\s*(?:programme|plan|program)"
+_WORK_PROGRAMME = (
+    r"(?:(?:committee's|panel's|its|the)\s+)?(?:forward\s+)?work\s*(?:programme|plan|program)"
+)
 _WP_ADDED = re.compile(
     rf"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>.{{3,250}}?)\s+(?:be|was|were|is|are|to\s+be|would\s+be|should\s+be|had\s+been|has\s+been)\s+(?:added|included|placed|put|scheduled|programmed)\s+(?:to|in|on|into|onto)\s+(?:the\s+)?{_WORK_PROGRAMME}(?:\s+(?:for|at|in|on)\s+(?P<target>[^.;]{{3,200}}))?",
     re.I,
@@ -322,7 +345,7 @@ _WP_ANTECEDENT = re.compile(
     re.I,
 )
 _WP_DEFERRED_TOPICS = re.compile(
-    r"\b(?:two|three|four|five|the|these|both|several|\d+)\s+(?:reports|items|topics|updates)\s*[-–—:,]\s*(?P<topics>[^.;]{3,300}?)\s+(?:would\s+be|were|are|be|to\s+be|had\s+been)\s+(?:deferred|moved|postponed|rescheduled)\s+(?:to|until)\s+(?P<target>[^.;]{3,200})",
+    r"\b(?:two|three|four|five|the|these|both|several|\d+)\s+(?:reports|items|topics|updates)\s*[-\u2013\u2014:,]\s*(?P<topics>[^.;]{3,300}?)\s+(?:would\s+be|were|are|be|to\s+be|had\s+been)\s+(?:deferred|moved|postponed|rescheduled)\s+(?:to|until)\s+(?P<target>[^.;]{3,200})",
     re.I,
 )
 _WP_CONTEXT = re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I)
@@ -382,7 +405,7 @@ def propose(
     if not segments:
         raise MinutesError(
             "No minutes were found: the text names no committee meeting with a date (for "
-            "example \"Children's Services Committee - Tuesday, 20th December, 2016\" or "
+            'example "Children\'s Services Committee - Tuesday, 20th December, 2016" or '
             '"Minutes of the meeting of ... held on 12 December 2017").'
         )
     proposal = Proposal()
@@ -424,7 +447,7 @@ class _Segment:
 
 
 def _clean_committee(name: str) -> str:
-    name = " ".join(name.split()).strip(" -–—:,.")
+    name = " ".join(name.split()).strip(" -\u2013\u2014:,.")
     name = re.sub(r"^(?:the\s+)", "", name, flags=re.I)
     if name.isupper():
         name = name.title().replace("'S ", "'s ")
@@ -464,8 +487,8 @@ def _venue_text(text: str | None) -> str | None:
     if not text:
         return None
     text = re.sub(r"\.?\s*View directions\.?\s*$", "", text.strip(), flags=re.I)
-    text = text.strip(" .,;")
-    return text or None
+    text = re.sub(r"^the\s+", "", text.strip(" .,;"), flags=re.I)
+    return text[:1].upper() + text[1:] if text else None
 
 
 def _find_meetings(lines: list[str]) -> list[_Segment]:
@@ -511,7 +534,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
                     )
                 )
     if not segments:
-        # 3. "X – Meeting held on DATE", or a committee line above "Minutes of the meeting held on".
+        # 3. "X - Meeting held on DATE", or a committee line above "Minutes of the meeting held on".
         seen = 0
         for index, line in enumerate(lines):
             if not line:
@@ -581,11 +604,24 @@ def _labelled_header(lines: list[str]) -> _Segment | None:
             else:
                 venue = _venue_text(value)
             last = index
-        elif committee is None and _COMMITTEE_WORD.search(line) and len(line) < 200:
+        elif (
+            _COMMITTEE_WORD.search(line)
+            and len(line) < 200
+            and (
+                committee is None or (_WEAK_BODY.search(committee) and not _WEAK_BODY.search(line))
+            )
+        ):
+            # "Eastmoor County Council" above "Adult Social Care Scrutiny Committee": the
+            # committee, not the council, is what the minutes are of.
             committee = re.sub(r"^minutes\s+(?:of\s+(?:the\s+)?)?", "", line, flags=re.I)
     if committee and day:
-        return _Segment(_clean_committee(committee), day, time, venue, last + 1, len(lines), "printed")
+        return _Segment(
+            _clean_committee(committee), day, time, venue, last + 1, len(lines), "printed"
+        )
     return None
+
+
+_WEAK_BODY = re.compile(r"\b(?:council|authority)\s*$", re.I)
 
 
 def _first_date(text: str) -> dt.date | None:
@@ -615,7 +651,10 @@ def _fill_time_and_venue(lines: list[str], segment: _Segment) -> None:
 
 
 def _trailing_work_programme(lines: list[str], end: int) -> str | None:
-    heading = re.compile(r"^(?:[\w'&,-]+\s+){0,12}?(?:forward\s+)?work\s+programme\s+((?:19|20)\d\d\s*/\s*\d{2,4})\s*$", re.I)
+    heading = re.compile(
+        r"^(?:[\w'&,-]+\s+){0,12}?(?:forward\s+)?work\s+programme\s+((?:19|20)\d\d\s*/\s*\d{2,4})\s*$",
+        re.I,
+    )
     for index in range(end, len(lines)):
         line = lines[index]
         if line and len(line) < 200:
@@ -644,7 +683,7 @@ class _Heading:
 def _clean_title(title: str) -> str:
     title = _TITLE_JUNK.sub("", title)
     title = _TITLE_JUNK.sub("", title)
-    return " ".join(title.split()).strip(" :-–")
+    return " ".join(title.split()).strip(" :-\u2013")
 
 
 def _looks_like_title(title: str) -> bool:
@@ -673,13 +712,22 @@ def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Headin
             nxt = index + 1
             while nxt < end and not lines[nxt]:
                 nxt += 1
-            if nxt < end and lines[nxt] and not _LONE_NUMBER.match(lines[nxt]) and _looks_like_title(lines[nxt]):
-                candidates.append(_Heading(nxt, int(lone["number"]), _clean_title(lines[nxt]), nxt + 1))
+            if (
+                nxt < end
+                and lines[nxt]
+                and not _LONE_NUMBER.match(lines[nxt])
+                and _looks_like_title(lines[nxt])
+            ):
+                candidates.append(
+                    _Heading(nxt, int(lone["number"]), _clean_title(lines[nxt]), nxt + 1)
+                )
                 index = nxt + 1
                 continue
         match = _ITEM_WORD_HEADING.match(line) or _ITEM_HEADING.match(line)
         if match and _looks_like_title(match["title"]) and not _PART_MARKER.match(match["title"]):
-            candidates.append(_Heading(index, int(match["number"]), _clean_title(match["title"]), index + 1))
+            candidates.append(
+                _Heading(index, int(match["number"]), _clean_title(match["title"]), index + 1)
+            )
         index += 1
     return candidates
 
@@ -722,7 +770,9 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
         gap = index >= 2 and not lines[index - 1] and not lines[index - 2]
         after_blank = index + 1 >= end or not lines[index + 1]
         icon = re.search(r"pdf\s+icon\s+PDF", line, re.I)
-        caps = line.isupper() and len(line) < 120 and len(line.split()) <= 14 and not lines[index - 1]
+        caps = (
+            line.isupper() and len(line) < 120 and len(line.split()) <= 14 and not lines[index - 1]
+        )
         if not (icon or (gap and after_blank) or (caps and after_blank)):
             continue
         if line[-1] in ".:;,?!" and not icon:
@@ -818,6 +868,7 @@ class _Context:
     meeting: MeetingProposal
     held_on: dt.date | None
     calendar: Calendar
+    decided: set = field(default_factory=set)  # items where a request was agreed, not just asked
 
     def place(self, text: str, what: str, item: ItemProposal) -> Placement:
         placement = place(text, held_on=self.held_on, calendar=self.calendar)
@@ -865,15 +916,15 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
         if match:
             lines[index] = line[: match.start()].rstrip() + " ..."
             context.meeting.warnings.append(
-                f"Item {item.label}: the page cuts the minutes short (\"view the full minutes text for "
-                f"item {match['n'] or '?'}\"); decisions after the cut are missing: import the full "
+                f'Item {item.label}: the page cuts the minutes short ("view the full minutes text for '
+                f'item {match["n"] or "?"}"); decisions after the cut are missing: import the full '
                 "minutes or add them by hand."
             )
     decisions, narrative = _decision_blocks(lines, item, context)
     item.resolutions = decisions
     item.minutes = "\n\n".join(_paragraphs(lines))
     sentences = [s for p in _paragraphs(narrative) for s in _sentences(p)]
-    _find_deferral(item, sentences, context)
+    _find_deferral(item, [r.text for r in decisions] + sentences, context)
     _find_work_programme(item, sentences, decisions, context, narrative)
     _find_report_backs(item, sentences, decisions, context)
     _find_undertakings(item, sentences, context)
@@ -883,14 +934,22 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
         text = " ".join(sentences)
         if _WITHDRAWN.search(text):
             item.outcome = "withdrawn"
-        elif item.resolutions or _requested_here(item, context) or any(
-            _APPROVED.search(sentence) and not _NEGATED.search(sentence) for sentence in sentences
+        elif (
+            item.resolutions
+            or _requested_here(item, context)
+            or any(
+                _APPROVED.search(sentence) and not _NEGATED.search(sentence)
+                for sentence in sentences
+            )
         ):
             item.outcome = "resolved"
         elif _NOTED.search(text):
             item.outcome = "noted"
     for line in narrative:
-        if re.match(r"^(?:\(?\d{1,2}[.)]\s+|[-•·*]\s+)?That\s+(?:the|a|an|members|officers|this|it|Cabinet|Council)\b", line):
+        if re.match(
+            r"^(?:\(?\d{1,2}[.)]\s+|[-•·*]\s+)?That\s+(?:the|a|an|members|officers|this|it|Cabinet|Council)\b",
+            line,
+        ):
             context.meeting.warnings.append(
                 f"Item {item.label}: a line that reads like a decision was not under RESOLVED and was "
                 f'not proposed: "{_short(line)}"'
@@ -899,7 +958,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
 
 def _requested_here(item: ItemProposal, context: _Context) -> bool:
     """Asking for work-programme topics is a decision of the item even without RESOLVED."""
-    return any(w.item == item.label for w in context.meeting.work_programme_requests)
+    return item.label in context.decided
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -930,7 +989,11 @@ def _split_part(line: str) -> tuple[str | None, str, str]:
     if match:
         marker = match["p"] or match["n"]
         style = _marker_style(marker)
-        if style in ("letter", "upper") and len(marker) == 1 and not re.match(r"^\s*[-–•·*▪●◦]?\s*\(?[a-zA-Z][.)]", line):
+        if (
+            style in ("letter", "upper")
+            and len(marker) == 1
+            and not re.match(r"^\s*[-\u2013•·*▪●◦]?\s*\(?[a-zA-Z][.)]", line)
+        ):
             return None, "plain", line
         if style == "upper" and not match["p"]:
             # "A. Smith" is a name, not a part; lettered parts are lower case or bracketed.
@@ -943,15 +1006,23 @@ def _split_part(line: str) -> tuple[str | None, str, str]:
 
 
 def _split_inline(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """Inline parts: "RESOLVED – (1) That ...; (2) That ..." or "That (a) ...; (b) ..."."""
+    """Inline parts: "RESOLVED \u2013 (1) That ...; (2) That ..." or "That (a) ...; (b) ..."."""
     markers = []
     expected_digit, expected_letter = 1, "a"
     for match in _INLINE_MARKER.finditer(text):
         marker = match["m"] or match["m2"]
-        if marker.isdigit() and int(marker) == expected_digit and (not markers or markers[0][0].isdigit()):
+        if (
+            marker.isdigit()
+            and int(marker) == expected_digit
+            and (not markers or markers[0][0].isdigit())
+        ):
             markers.append((marker, match))
             expected_digit += 1
-        elif marker.isalpha() and marker == expected_letter and (not markers or markers[0][0].isalpha()):
+        elif (
+            marker.isalpha()
+            and marker == expected_letter
+            and (not markers or markers[0][0].isalpha())
+        ):
             markers.append((marker, match))
             expected_letter = chr(ord(expected_letter) + 1)
     if len(markers) < 2:
@@ -966,10 +1037,14 @@ def _split_inline(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 def _tidy_decision(text: str) -> str:
     text = " ".join(text.split()).strip()
-    text = re.sub(r"(?:;|,)?\s*(?:and|or)?\s*$", "", text) if text.endswith(("; and", ";", "; or", ",")) else text
+    text = (
+        re.sub(r"(?:;|,)?\s*(?:and|or)?\s*$", "", text)
+        if text.endswith(("; and", ";", "; or", ","))
+        else text
+    )
     text = text.strip()
-    if text and text[0].islower() and text.lower().startswith("that "):
-        text = "T" + text[1:]
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
     return text
 
 
@@ -991,7 +1066,7 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
         parts, index = _collect_block(lines, index + 1, rest.strip())
         if not parts:
             context.meeting.warnings.append(
-                f"Item {item.label}: \"{_short(line, 40)}\" is followed by no decision text that could "
+                f'Item {item.label}: "{_short(line, 40)}" is followed by no decision text that could '
                 "be read; add the decisions by hand."
             )
             continue
@@ -1018,8 +1093,8 @@ def _collect_block(lines: list[str], index: int, rest: str):
     parts: list[list] = []  # [marker, text, style]
     top_style = None
     last_ended = True
-    if rest and rest not in ("-", "–"):
-        preamble, inline = _split_inline(rest)
+    if rest and rest not in ("-", "\u2013"):
+        _, inline = _split_inline(rest)
         if inline:
             style = "digit" if inline[0][0].isdigit() else "letter"
             parts.extend([m, t, style] for m, t in inline)
@@ -1029,7 +1104,12 @@ def _collect_block(lines: list[str], index: int, rest: str):
             if marker is not None:
                 parts.append([marker, text, style])
                 top_style = style
-            elif not re.search(r"(?:committee|panel|sub-committee|members|that)\s*:?\s*$", rest, re.I) or len(rest) > 80:
+            elif (
+                not re.search(
+                    r"(?:committee|panel|sub-committee|members|that)\s*:?\s*$", rest, re.I
+                )
+                or len(rest) > 80
+            ):
                 parts.append(["", rest, "plain"])
                 top_style = "plain"
         last_ended = bool(re.search(r"[.;:]\s*$", rest)) or bool(inline)
@@ -1043,10 +1123,9 @@ def _collect_block(lines: list[str], index: int, rest: str):
         marker, style, text = _split_part(line)
         starts_that = bool(re.match(r"^that\b", text, re.I))
         if marker is not None:
-            if top_style is None or top_style == "plain" and not parts:
+            if top_style is None or (top_style == "plain" and not parts):
                 top_style = style
             if style == top_style or (starts_that and style != "bullet" and top_style != "bullet"):
-                inline_pre, inline = _split_inline(text)
                 parts.append([marker, text, style])
             elif parts:
                 parts[-1][1] += " " + (f"({marker}) " if marker else "") + text
@@ -1058,7 +1137,7 @@ def _collect_block(lines: list[str], index: int, rest: str):
         # Plain text: the first paragraph of an unnumbered block, a "That ..." paragraph,
         # or the continuation of a part that ended mid-sentence; anything else ends the block.
         if not parts or (starts_that and top_style in ("plain", None)):
-            preamble, inline = _split_inline(text)
+            _, inline = _split_inline(text)
             if inline:
                 style = "digit" if inline[0][0].isdigit() else "letter"
                 parts.extend([m, t, style] for m, t in inline)
@@ -1084,14 +1163,22 @@ def _find_deferral(item: ItemProposal, sentences: list[str], context: _Context) 
         for match in _DEFER.finditer(sentence):
             before = sentence[: match.start()].strip()
             subject = re.split(r"[,;:]\s*|\band\b|\bthat\b", before, flags=re.I)[-1].strip()
-            if before and not _ITEM_SUBJECT.search(subject) and not re.search(r"\b(?:agreed|decided|resolved)\s+to$", before, re.I):
+            if (
+                before
+                and not _ITEM_SUBJECT.search(subject)
+                and not re.search(r"\b(?:agreed|decided|resolved)\s+to$", before, re.I)
+            ):
                 continue
             if match["verb"].lower().startswith("defer") is False and not re.search(
                 r"\b(?:item|report|matter|consideration)\b", sentence, re.I
             ):
                 continue
             target = (match["target"] or "").strip()
-            target = re.sub(r"^(?:the\s+)?(?:consideration\s+of\s+)?", "", target) if target.lower().startswith("consideration") else target
+            target = (
+                re.sub(r"^(?:the\s+)?(?:consideration\s+of\s+)?", "", target)
+                if target.lower().startswith("consideration")
+                else target
+            )
             item.outcome = "deferred"
             if target:
                 placement = context.place(target, "deferred to", item)
@@ -1101,7 +1188,9 @@ def _find_deferral(item: ItemProposal, sentences: list[str], context: _Context) 
                     reason=_short(sentence, 300),
                 )
             else:
-                item.deferred_to = DeferralProposal(text="", date=None, reason=_short(sentence, 300))
+                item.deferred_to = DeferralProposal(
+                    text="", date=None, reason=_short(sentence, 300)
+                )
                 context.meeting.warnings.append(
                     f"Item {item.label}: the minutes say it was deferred but not to when; set the "
                     "meeting it goes to."
@@ -1118,8 +1207,13 @@ def _target_proposal(placement: Placement) -> TargetProposal:
 
 
 def _topic_text(topic: str) -> str:
-    topic = " ".join(topic.split()).strip(" -–—:,.\"'")
-    topic = re.sub(r"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?", "", topic, flags=re.I)
+    topic = " ".join(topic.split()).strip(" -\u2013\u2014:,.\"'")
+    topic = re.sub(
+        r"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?",
+        "",
+        topic,
+        flags=re.I,
+    )
     topic = re.sub(r"^(?:an?\s+)", "", topic, flags=re.I)
     return topic[:1].upper() + topic[1:] if topic else topic
 
@@ -1130,7 +1224,9 @@ def _add_wp(item, context, topic, target_text, seen, fallback_target=""):
         return
     seen.add(topic.lower())
     target_text = (target_text or fallback_target or "").strip()
-    placement = context.place(target_text, f'work-programme request "{_short(topic, 60)}" for', item)
+    placement = context.place(
+        target_text, f'work-programme request "{_short(topic, 60)}" for', item
+    )
     context.meeting.work_programme_requests.append(
         WorkProgrammeRequest(topic=topic, target=_target_proposal(placement), item=item.label)
     )
@@ -1155,6 +1251,12 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
                 )[-1]
                 if _PRONOUN_TOPIC.match(topic):
                     topic = _antecedent(item, texts[: texts.index(text) + 1])
+                if text in (r.text for r in decisions) or re.search(
+                    r"\b(?:was|were|had\s+been|has\s+been)\s+(?:added|included|merged)\b",
+                    text,
+                    re.I,
+                ):
+                    context.decided.add(item.label)
                 _add_wp(item, context, topic, match["target"], seen, fallback)
                 break
         match = _WP_ON.search(text)
@@ -1170,7 +1272,9 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
                     _add_wp(item, context, topic, match["target"], seen)
 
 
-_PRONOUN_TOPIC = re.compile(r"^(?:this|it|that|the|this|the\s+same)(?:\s+(?:item|report|matter|topic|update|one))?$", re.I)
+_PRONOUN_TOPIC = re.compile(
+    r"^(?:this|it|that|the|this|the\s+same)(?:\s+(?:item|report|matter|topic|update|one))?$", re.I
+)
 
 
 def _antecedent(item: ItemProposal, texts: list[str]) -> str:
@@ -1180,7 +1284,11 @@ def _antecedent(item: ItemProposal, texts: list[str]) -> str:
         match = _WP_ANTECEDENT.search(earlier)
         if match:
             return match["topic"]
-        match = re.search(r"\b(?:update|report|briefing)\s+on\s+(?:the\s+)?(?P<topic>[^.,;]{3,120})", earlier, re.I)
+        match = re.search(
+            r"\b(?:update|report|briefing)\s+on\s+(?:the\s+)?(?P<topic>[^.,;]{3,120})",
+            earlier,
+            re.I,
+        )
         if match:
             return match["topic"]
     return item.title
@@ -1249,11 +1357,19 @@ def _find_undertakings(item, sentences, context) -> None:
         if re.match(r"^that\b", sentence, re.I) or _DECISION_START.match(sentence):
             continue
         if _UNDERTAKING.search(sentence) and _RECIPIENT.search(sentence):
-            if re.search(r"\b(?:asked|queried|questioned|requested)\s+(?:if|whether|why|how|what)\b", sentence, re.I) and not re.search(
-                r"\b(?:replied|confirmed|stated|said|agreed|responded|advised|undertook)\b", sentence, re.I
+            if re.search(
+                r"\b(?:asked|queried|questioned|requested)\s+(?:if|whether|why|how|what)\b",
+                sentence,
+                re.I,
+            ) and not re.search(
+                r"\b(?:replied|confirmed|stated|said|agreed|responded|advised|undertook)\b",
+                sentence,
+                re.I,
             ):
                 continue
-            context.meeting.undertakings.append(Undertaking(item=item.label, text=_short(sentence, 500)))
+            context.meeting.undertakings.append(
+                Undertaking(item=item.label, text=_short(sentence, 500))
+            )
 
 
 def _kind(resolution: ResolutionProposal, item: ItemProposal, context: _Context) -> str:
@@ -1261,7 +1377,8 @@ def _kind(resolution: ResolutionProposal, item: ItemProposal, context: _Context)
         return "recommendation"
     position = item.resolutions.index(resolution) + 1
     if any(
-        r.item == item.label and r.resolution == position for r in context.meeting.report_back_requests
+        r.item == item.label and r.resolution == position
+        for r in context.meeting.report_back_requests
     ):
         return "report_back"
     if _WP_ADDED.search(resolution.text) or _WP_MERGED.search(resolution.text):
@@ -1269,3 +1386,51 @@ def _kind(resolution: ResolutionProposal, item: ItemProposal, context: _Context)
     if _ACTION_VERB.search(resolution.text):
         return "action"
     return "note"
+
+
+def describe(proposal: Proposal) -> str:
+    """The proposal as an officer reads it in a terminal (`--format text`)."""
+    out = []
+    for meeting in proposal.meetings:
+        when = " ".join(filter(None, [meeting.date or "date unknown", meeting.time]))
+        out.append(f"{meeting.committee}: {when}" + (f", {meeting.venue}" if meeting.venue else ""))
+        for item in meeting.items:
+            out.append(
+                f"  {item.label if item.number is not None else '-'} {item.title} [{item.outcome}]"
+            )
+            for resolution in item.resolutions:
+                number = f"({resolution.number}) " if resolution.number else ""
+                out.append(f"      {number}{_short(resolution.text, 100)}")
+            if item.deferred_to:
+                date = (
+                    f" ({item.deferred_to.date})"
+                    if item.deferred_to.date
+                    else " (no meeting matched)"
+                )
+                out.append(f"      deferred to {item.deferred_to.text or 'not stated'}{date}")
+        sections = (
+            (
+                "Work-programme requests",
+                [
+                    f"{w.topic}: {w.target.text or 'no target'} [{w.target.month or '?'}]"
+                    for w in meeting.work_programme_requests
+                ],
+            ),
+            (
+                "Report-back requests",
+                [
+                    f"item {r.item}: {_short(r.text, 80)} [{r.target.month or '?'}]"
+                    for r in meeting.report_back_requests
+                ],
+            ),
+            (
+                "Undertakings",
+                [f"item {u.item}: {_short(u.text, 90)}" for u in meeting.undertakings],
+            ),
+            ("Warnings", meeting.warnings),
+        )
+        for heading, lines in sections:
+            if lines:
+                out.append(f"  {heading}:")
+                out.extend(f"    - {line}" for line in lines)
+    return "\n".join(out)

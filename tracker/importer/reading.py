@@ -44,7 +44,9 @@ _TRANSLATE = str.maketrans(
     }
 )
 
-_HTML_START = re.compile(r"<\s*(!doctype\s+html|html|body|head|div|p|table|h[1-6]|ol|ul|span)\b", re.I)
+_HTML_START = re.compile(
+    r"<\s*(!doctype\s+html|html|body|head|div|p|table|h[1-6]|ol|ul|span)\b", re.I
+)
 
 
 def read_minutes(data: bytes, filename: str = "") -> str:
@@ -74,7 +76,7 @@ def read_minutes(data: bytes, filename: str = "") -> str:
 def clean_text(text: str) -> str:
     """Normalise spaces, quotes and control characters; refuse text with nothing in it."""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = "".join(ch for ch in text if ch == "\n" or ch >= " " and ch != "\x7f")
+    text = "".join(ch for ch in text if ch == "\n" or (ch >= " " and ch != "\x7f"))
     # Bold markers left by document converters ("**RESOLVED**") carry no meaning here.
     text = text.replace("**", "").replace("__", "")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
@@ -118,14 +120,20 @@ def _pdf_text(data: bytes) -> str:
             try:
                 reader.decrypt("")
             except Exception:
-                raise MinutesError("The PDF is password-protected; upload an unprotected copy.") from None
+                raise MinutesError(
+                    "The PDF is password-protected; upload an unprotected copy."
+                ) from None
         pages = [page.extract_text() or "" for page in reader.pages]
     except MinutesError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
-        raise MinutesError(f"The PDF could not be read ({error.__class__.__name__}): is it damaged?") from None
+        raise MinutesError(
+            f"The PDF could not be read ({error.__class__.__name__}): is it damaged?"
+        ) from None
     except Exception as error:  # pypdf raises many kinds on damaged files
-        raise MinutesError(f"The PDF could not be read ({error.__class__.__name__}): is it damaged?") from None
+        raise MinutesError(
+            f"The PDF could not be read ({error.__class__.__name__}): is it damaged?"
+        ) from None
     text = "\n\n".join(pages)
     if not text.strip():
         raise MinutesError(
@@ -171,10 +179,41 @@ def _docx_text(data: bytes) -> str:
 # --- HTML -------------------------------------------------------------------------------
 
 _BLOCKS = {
-    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot",
-    "tr", "ul", "caption",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
+    "caption",
 }
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DROP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
@@ -243,7 +282,9 @@ def html_text(markup: str) -> str:
     try:
         soup = BeautifulSoup(markup, "html.parser")
     except Exception as error:  # html.parser gives up on some garbage
-        raise MinutesError(f"The web page could not be read ({error.__class__.__name__}).") from None
+        raise MinutesError(
+            f"The web page could not be read ({error.__class__.__name__})."
+        ) from None
 
     out: list[str] = []
     # An explicit stack of (node, leaving) replaces recursion.

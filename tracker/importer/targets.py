@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 
 MONTH_NAMES = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ]
 _MONTH_ALT = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -26,9 +36,13 @@ DATE_PATTERN = (
     rf"{ORDINAL_DAY}\s+(?:of\s+)?(?P<month>{_MONTH_ALT})\.?,?\s+(?P<year>(?:19|20)\d\d)\b"
 )
 _DATE = re.compile(DATE_PATTERN, re.I)
-_NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b")
+_NUMERIC_DATE = re.compile(
+    r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b"
+)
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_ALT})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
-_SEASON = re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+_SEASON = re.compile(
+    r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I
+)
 _NEW_YEAR = re.compile(
     r"\b(?:new|next|following)\s+municipal\s+(?:year|calendar)\b|\bfirst\s+meeting\s+of\s+(?:the\s+)?(?:new\s+)?(?:municipal\s+year|(?:19|20)\d\d\s*/\s*\d\d)",
     re.I,
@@ -46,20 +60,42 @@ _IN_MONTHS = re.compile(
     re.I,
 )
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
+SEASONS = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 14),
+}
 
 # A phrase naming when something is due, for finding targets inside a sentence. Longest
 # forms first so that "the next meeting on 13 February 2018" is one target, not two.
 TARGET_PHRASE = re.compile(
     r"(?:the\s+)?(?:next|following|subsequent|first)\s+(?:[\w'&-]+\s+){0,10}?(?:meeting|committee|panel|sub-committee|session)(?:\s+meeting)?"
-    r"(?:\s+(?:on|in|of)\s+(?:(?:the\s+)?" + DATE_PATTERN.replace("?P<", "?P<x") + r"|" + _MONTH_ALT + r"\s+(?:19|20)\d\d|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d)?))?"
-    r"(?:\s+in\s+the\s+(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d)?)?"
-    r"|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d)?"
+    r"(?:\s+(?:on|in|of)\s+(?:(?:the\s+)?"
+    + DATE_PATTERN.replace("?P<", "?P<x")
+    + r"|"
+    + _MONTH_ALT
+    + r"\s+(?:19|20)\d\d|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?))?"
+    r"(?:\s+in\s+the\s+(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?)?"
+    r"|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?"
     r"|(?:the\s+)?" + DATE_PATTERN.replace("?P<", "?P<y") + r"(?:\s+(?:meeting|committee|panel))?"
-    r"|(?:the\s+)?" + _MONTH_ALT + r"\.?,?\s+(?:19|20)\d\d(?:\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session))?"
+    r"|(?:the\s+)?"
+    + _MONTH_ALT
+    + r"\.?,?\s+(?:19|20)\d\d(?:\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session))?"
     r"|(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d"
     r"|the\s+" + _MONTH_ALT + r"\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session)"
     r"|(?:in|within)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?(?:'|'s)?(?:\s+time)?",
@@ -80,9 +116,7 @@ def parse_date(text: str) -> dt.date | None:
     match = _DATE.search(text)
     if match:
         try:
-            return dt.date(
-                int(match["year"]), month_number(match["month"]), int(match["day"])
-            )
+            return dt.date(int(match["year"]), month_number(match["month"]), int(match["day"]))
         except ValueError:
             return None
     match = _NUMERIC_DATE.search(text)
@@ -154,7 +188,10 @@ class Placement:
         return {"text": self.text, "month": self.month}
 
     def as_date(self) -> dict:
-        return {"text": self.text, "date": self.meeting_date.isoformat() if self.meeting_date else None}
+        return {
+            "text": self.text,
+            "date": self.meeting_date.isoformat() if self.meeting_date else None,
+        }
 
 
 def _month_label(year: int, month: int) -> str:
@@ -193,7 +230,9 @@ def place(text: str, *, held_on: dt.date | None, calendar: Calendar | None = Non
             max(dt.date(year, month, 1), after), _month_end(year, month)
         )
         if not placement.meeting_date:
-            placement.problem = f"no meeting of the committee is scheduled in {dt.date(year, month, 1):%B %Y}"
+            placement.problem = (
+                f"no meeting of the committee is scheduled in {dt.date(year, month, 1):%B %Y}"
+            )
         return placement
 
     match = _SEASON.search(text)
@@ -203,7 +242,11 @@ def place(text: str, *, held_on: dt.date | None, calendar: Calendar | None = Non
         start = dt.date(year, first, 1)
         end_year, end_month = (year + 1, last - 12) if last > 12 else (year, last)
         found = calendar.first_between(max(start, after), _month_end(end_year, end_month))
-        return _from_meeting(placement, found, f"no meeting of the committee is scheduled in {text}")
+        return _from_meeting(
+            placement,
+            found,
+            f"no meeting of the committee is scheduled in {match['season'].lower()} {year}",
+        )
 
     if _NEW_YEAR.search(text):
         if held_on is None:
@@ -243,7 +286,9 @@ def place(text: str, *, held_on: dt.date | None, calendar: Calendar | None = Non
             max(dt.date(year, month, 1), after), _month_end(year, month)
         )
         if not placement.meeting_date:
-            placement.problem = f"no meeting of the committee is scheduled in {month_name(month)} {year}"
+            placement.problem = (
+                f"no meeting of the committee is scheduled in {month_name(month)} {year}"
+            )
         return placement
 
     placement.problem = "it names no date, month or meeting the importer can place"

@@ -1,0 +1,136 @@
+"""The officer's review: a signed proposal plus their ticks and corrections.
+
+The proposal travels between the two pages signed (django.core.signing), so a posted
+proposal we did not produce is refused; the officer's edits arrive as ordinary form
+fields named after the proposal's positions and are applied here, never trusted as a whole.
+"""
+
+import datetime as dt
+
+from django.core import signing
+
+from tracker.importer.parsing import Proposal, TargetProposal
+from tracker.importer.targets import Calendar, place
+
+SALT = "tracker.importer.review"
+MAX_AGE = 60 * 60 * 12  # a review left overnight must be started again
+
+
+class ReviewExpired(Exception):
+    """The signed proposal is missing, altered or too old."""
+
+
+def sign(proposal: Proposal, committee_id: int | None) -> str:
+    return signing.dumps(
+        {"proposal": proposal.as_data(), "committee": committee_id}, salt=SALT, compress=True
+    )
+
+
+def unsign(token: str) -> tuple[Proposal, int | None]:
+    try:
+        data = signing.loads(token or "", salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise ReviewExpired("This review has expired: import the minutes again.") from None
+    except signing.BadSignature:
+        raise ReviewExpired(
+            "The proposal could not be verified (it was altered or is incomplete), so nothing was "
+            "saved: import the minutes again."
+        ) from None
+    return Proposal.from_data(data["proposal"]), data.get("committee")
+
+
+def _kept(post, name: str) -> bool:
+    return post.get(name) in ("on", "1", "true", "yes")
+
+
+def _text(post, name: str, default: str) -> str:
+    value = post.get(name)
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else default
+
+
+def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
+    """The proposal as the officer left it: unticked things dropped, edited text taken."""
+    for m, meeting in enumerate(proposal.meetings):
+        held_on = dt.date.fromisoformat(meeting.date) if meeting.date else None
+        prefix = f"m{m}"
+        labels = {}
+        items = []
+        for i, item in enumerate(meeting.items):
+            name = f"{prefix}-item{i}"
+            old_label = item.label
+            if not _kept(post, f"{name}-keep"):
+                labels[old_label] = None
+                continue
+            item.title = _text(post, f"{name}-title", item.title)[:300]
+            resolutions = []
+            for r, resolution in enumerate(item.resolutions):
+                if _kept(post, f"{name}-res{r}-keep"):
+                    resolution.text = _text(post, f"{name}-res{r}-text", resolution.text)
+                    resolutions.append((r + 1, resolution))
+            positions = {old: new for new, (old, _) in enumerate(resolutions, start=1)}
+            item.resolutions = [resolution for _, resolution in resolutions]
+            for request in meeting.report_back_requests:
+                if request.item == old_label and request.resolution:
+                    request.resolution = positions.get(request.resolution)
+            if item.deferred_to is not None:
+                if _kept(post, f"{name}-defer-keep"):
+                    text = _text(post, f"{name}-defer-text", item.deferred_to.text)
+                    if text != item.deferred_to.text:
+                        placement = place(text, held_on=held_on, calendar=calendar)
+                        item.deferred_to.text = placement.text
+                        item.deferred_to.date = (
+                            placement.meeting_date.isoformat() if placement.meeting_date else None
+                        )
+                else:
+                    item.deferred_to = None
+                    if item.outcome == "deferred":
+                        item.outcome = "resolved" if item.resolutions else "none"
+            labels[old_label] = item.label
+            items.append(item)
+        meeting.items = items
+
+        def retarget(target: TargetProposal, text: str, held_on=held_on) -> TargetProposal:
+            if text == target.text:
+                return target
+            placement = place(text, held_on=held_on, calendar=calendar)
+            return TargetProposal(
+                text=placement.text,
+                month=placement.month,
+                date=placement.meeting_date.isoformat() if placement.meeting_date else None,
+            )
+
+        requests = []
+        for k, request in enumerate(meeting.work_programme_requests):
+            name = f"{prefix}-wp{k}"
+            if _kept(post, f"{name}-keep"):
+                request.topic = _text(post, f"{name}-topic", request.topic)[:300]
+                request.target = retarget(
+                    request.target, _text(post, f"{name}-target", request.target.text)
+                )
+                request.item = labels.get(request.item) or request.item
+                requests.append(request)
+        meeting.work_programme_requests = requests
+
+        backs = []
+        for k, request in enumerate(meeting.report_back_requests):
+            name = f"{prefix}-rb{k}"
+            if _kept(post, f"{name}-keep"):
+                request.text = _text(post, f"{name}-text", request.text)
+                request.target = retarget(
+                    request.target, _text(post, f"{name}-target", request.target.text)
+                )
+                if request.item in labels and labels[request.item] is None:
+                    request.resolution = None
+                request.item = labels.get(request.item) or request.item
+                backs.append(request)
+        meeting.report_back_requests = backs
+
+        undertakings = []
+        for k, undertaking in enumerate(meeting.undertakings):
+            name = f"{prefix}-un{k}"
+            if _kept(post, f"{name}-keep"):
+                undertaking.text = _text(post, f"{name}-text", undertaking.text)
+                undertaking.item = labels.get(undertaking.item) or undertaking.item
+                undertakings.append(undertaking)
+        meeting.undertakings = undertakings
+    return proposal
