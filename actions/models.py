@@ -14,10 +14,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from committees import calendar
 from committees.history import TrackedQuerySet
 from committees.models import AgendaItem, Committee, Meeting, MunicipalYear, Person, today
 
@@ -229,8 +232,12 @@ class Action(models.Model):
         related_name="+",
         help_text="Set when the annual rollover carried this open action into a new year.",
     )
+    # The reminder sweep's bookmark: the first day an overdue reminder may be due, so the
+    # sweep looks up the few actions due today instead of every open overdue one. A lower
+    # bound: too early only costs one look; NULL (e.g. rows loaded raw) is looked at too.
+    next_reminder_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_reminder_on"])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -250,6 +257,12 @@ class Action(models.Model):
             models.Index(fields=["status", "due_date"]),
             models.Index(
                 fields=["due_date"], condition=Q(status="open"), name="action_open_due_idx"
+            ),
+            # What the overdue-action rule reads each sweep: open, owned, reminder day come.
+            models.Index(
+                fields=["next_reminder_on"],
+                condition=Q(status="open", owner__isnull=False),
+                name="action_reminder_due_idx",
             ),
         ]
 
@@ -333,7 +346,16 @@ class Action(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def first_reminder_on(self) -> dt.date | None:
+        """The first working day after an open action fell due (its first overdue reminder)."""
+        due = self.due_on if self.is_open else None
+        return calendar.next_working_day(due) if due else None
+
     def save(self, *args, **kwargs):
+        # Any change may move the due date or reopen the action: start the bookmark again.
+        self.next_reminder_on = self.first_reminder_on()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_reminder_on"}
         if self.resolution_id and not self.agenda_item_id:
             self.agenda_item = self.resolution.agenda_item
         if not self.reference:
@@ -354,6 +376,17 @@ class Action(models.Model):
                 )
                 return super().save(*args, **kwargs)
         return super().save(*args, **kwargs)
+
+
+@receiver(post_save, sender=Meeting, dispatch_uid="actions_follow_due_back_meeting")
+def follow_due_back_meeting(sender, instance: Meeting, raw=False, **kwargs):
+    """A due-back meeting that moves takes the reminder bookmark of its actions with it."""
+    if raw:
+        return
+    # The plain manager: a bookmark is not history.
+    Action._base_manager.filter(
+        due_back_meeting=instance, due_date__isnull=True, status=Action.Status.OPEN
+    ).update(next_reminder_on=calendar.next_working_day(instance.date))
 
 
 class ActionUpdateQuerySet(models.QuerySet):

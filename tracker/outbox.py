@@ -17,15 +17,18 @@ import datetime as dt
 import logging
 import random
 import smtplib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.models import Action
 from committees.models import LONDON, Deferral
 from tracker import links, rules
 from tracker.emails import absolute, render_email
@@ -122,15 +125,32 @@ def address(draft: rules.Draft, now: dt.datetime) -> Reminder:
     return reminder
 
 
+KEY_BATCH = 2000
+
+
 def _new_only(drafts: Iterable[rules.Draft]) -> list[rules.Draft]:
-    """Drop drafts the ledger already holds, before paying to render them."""
+    """Drop drafts the ledger already holds, before paying to render them.
+
+    Looks up just these drafts' keys through the unique index (rule, about, for_date), in
+    batches, rather than loading every ledger row of the dates concerned.
+    """
     drafts = list(drafts)
     if not drafts:
         return []
-    dates = {d.for_date for d in drafts}
-    known = set(
-        Reminder.objects.filter(for_date__in=dates).values_list("rule", "about", "for_date")
-    )
+    wanted: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for d in drafts:
+        abouts, dates = wanted[d.rule]
+        abouts.add(d.about)
+        dates.add(d.for_date)
+    known = set()
+    for rule, (abouts, dates) in wanted.items():
+        abouts = sorted(abouts)
+        for start in range(0, len(abouts), KEY_BATCH):
+            known.update(
+                Reminder.objects.filter(
+                    rule=rule, about__in=abouts[start : start + KEY_BATCH], for_date__in=dates
+                ).values_list("rule", "about", "for_date")
+            )
     seen = set()
     fresh = []
     for draft in drafts:
@@ -145,8 +165,29 @@ def plan(now: dt.datetime | None = None, *, dry_run: bool = False) -> list[Remin
     """Record in the ledger every reminder the rules say is due now; return the new ones."""
     now = now or timezone.now()
     today = local_now(now).date()
-    drafts = _new_only(rules.drafts_for(today, morning=is_morning(now)))
-    return _record([address(d, now) for d in drafts], dry_run=dry_run)
+    drafts = rules.drafts_for(today, morning=is_morning(now))
+    recorded = _record([address(d, now) for d in _new_only(drafts)], dry_run=dry_run)
+    if not dry_run:
+        _advance_action_bookmarks(drafts, today)
+    return recorded
+
+
+def _advance_action_bookmarks(drafts: list[rules.Draft], today: dt.date) -> None:
+    """Once this week's overdue reminder is in the ledger, the action waits a week.
+
+    Only bookmarks that are still due are moved (a save that moved the due date into the
+    future since the rule read it keeps its own). Plain UPDATEs: a bookmark is not history.
+    """
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for draft in drafts:
+        if draft.rule == Reminder.Rule.ACTION_OVERDUE:
+            by_day[draft.for_date + dt.timedelta(weeks=1)].append(draft.context["action"].pk)
+    still_due = Q(next_reminder_on__isnull=True) | Q(next_reminder_on__lte=today)
+    for day, pks in by_day.items():
+        for start in range(0, len(pks), KEY_BATCH):
+            Action._base_manager.filter(still_due, pk__in=pks[start : start + KEY_BATCH]).update(
+                next_reminder_on=day
+            )
 
 
 def plan_deferral(deferral: Deferral, now: dt.datetime | None = None) -> list[Reminder]:

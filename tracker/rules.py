@@ -223,9 +223,12 @@ def _awaited(today: dt.date):
 def actions_overdue(today: dt.date) -> list[Draft]:
     """On the first working day after an open action fell due, then weekly: the owner."""
     drafts = []
+    # Only the actions whose reminder day has come (`next_reminder_on`, kept by `outbox.plan`
+    # and by saves): a lookup of the few due today, not a scan of every open overdue action.
     actions = (
         Action.objects.overdue(on=today)
         .filter(owner__isnull=False)
+        .filter(Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True))
         .select_related("owner", "committee__officer", "due_back_meeting", "agenda_item")
     )
     for action in actions:
@@ -253,6 +256,13 @@ def chair_digests(today: dt.date) -> list[Draft]:
     drafts = []
     committees = Committee.objects.filter(actions__status=Action.Status.OPEN).distinct()
     for committee in committees.select_related("officer"):
+        chairs = committee.chairs(on=today)
+        abouts = [f"committee:{committee.pk}:p{person.pk}" for person in chairs]
+        already = Reminder.objects.filter(
+            rule=Rule.CHAIR_DIGEST, for_date=digest_day, about__in=abouts
+        ).count()
+        if already == len(abouts):
+            continue  # no chairs, or this week's digests are in the ledger: nothing to build
         next_meeting = committee.meetings.upcoming(today).first()
         open_actions = committee.actions.open().select_related(
             "owner", "due_back_meeting", "agenda_item"
@@ -284,7 +294,7 @@ def chair_digests(today: dt.date) -> list[Draft]:
             "open_count": open_actions.count(),
             "today": today,
         }
-        for person in committee.chairs(on=today):
+        for person in chairs:
             drafts.append(
                 Draft(
                     Rule.CHAIR_DIGEST,
@@ -293,7 +303,7 @@ def chair_digests(today: dt.date) -> list[Draft]:
                     person,
                     committee,
                     f"you chair {committee.display_short_name}"
-                    if person == committee.chairs(on=today)[0]
+                    if person == chairs[0]
                     else f"you are vice-chair of {committee.display_short_name}",
                     context,
                     copy_officer=True,
