@@ -231,7 +231,14 @@ class AgendaItemViewSet(TrackerViewSet):
         return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.AgendaItemSerializer)
-    @action(detail=True, methods=["post"], url_path="report-submitted")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="report-submitted",
+        # The item's own rule decides (its author may record it); ChangeRules would let
+        # only staff and chairs through.
+        permission_classes=[permissions.IsAuthenticated],
+    )
     def report_submitted(self, request, pk=None):
         """Record that the item's report reached democratic services (stops its reminders)."""
         item = self.get_object()
@@ -292,7 +299,12 @@ class TopicViewSet(TrackerViewSet):
         return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.WorkProgrammeTopicSerializer)
-    @action(detail=True, methods=["post"], url_path="report-submitted")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="report-submitted",
+        permission_classes=[permissions.IsAuthenticated],  # the lead officer may, see below
+    )
     def report_submitted(self, request, pk=None):
         """Record that the topic's report reached democratic services."""
         topic = self.get_object()
