@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
 from actions.models import ActionUpdate
-from committees.models import Deferral, today
+from committees.models import AgendaItem, Deferral, today
 
 PER_PAGE = 25
 
@@ -63,3 +63,15 @@ def add_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def with_origin_hidden(topics, user):
+    """Annotate `origin_hidden`: the topic was made from an exempt item `user` may not read.
+
+    Such a topic's `origin` was written from the item and may quote its confidential title,
+    so pages show only that it came from a Part 2 item.
+    """
+    unreadable = AgendaItem.objects.filter(topic=OuterRef("pk"), is_exempt=True).exclude(
+        pk__in=AgendaItem.objects.visible_to(user).values("pk")
+    )
+    return topics.annotate(origin_hidden=Exists(unreadable))

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from committees.models import Committee, Meeting, MunicipalYear, WorkProgramme, WorkProgrammeTopic
 from committees.programme import add_topic, merge_topics, move_topic
 from tracker.pages.committees import get_committee
-from tracker.pages.common import add_errors, on_date, visible_deferrals
+from tracker.pages.common import add_errors, on_date, visible_deferrals, with_origin_hidden
 from tracker.pages.forms import DeferTopicForm, MergeTopicForm, MoveTopicForm, TopicForm
 
 STATUS_FILTERS = {
@@ -60,7 +60,7 @@ def programme_detail(request, pk):
     if status not in STATUS_FILTERS:
         status = "active"
     topics = (
-        WorkProgrammeTopic.objects.visible_to(user)
+        with_origin_hidden(WorkProgrammeTopic.objects.visible_to(user), user)
         .filter(work_programme=programme, status__in=STATUS_FILTERS[status][1])
         .select_related("lead_officer", "target_meeting", "requested_at", "merged_into")
         .prefetch_related(visible_deferrals(user))
