@@ -795,9 +795,10 @@ def _items_region_start(lines: list[str], segment: _Segment) -> int:
 def _headings(lines: list[str], segment: _Segment) -> list[_Heading]:
     start = _items_region_start(lines, segment)
     chain = _best_chain(_numbered_candidates(lines, start, segment.end))
-    if len(chain) >= 2 or (len(chain) == 1 and segment.style != "moderngov"):
+    if len(chain) >= 2:
         return _drop_headings_inside_decisions(lines, chain)
-    return _unnumbered_headings(lines, start, segment.end)
+    unnumbered = _unnumbered_headings(lines, start, segment.end)
+    return chain if chain and len(chain) >= len(unnumbered) else unnumbered
 
 
 def _drop_headings_inside_decisions(lines: list[str], chain: list[_Heading]) -> list[_Heading]:

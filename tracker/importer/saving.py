@@ -42,17 +42,17 @@ class SaveResult:
     created: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
-        parts = [
-            f"{self.created[key]} {label}"
-            for key, label in (
-                ("meeting", "meeting"),
-                ("items", "items"),
-                ("resolutions", "resolutions"),
-                ("deferrals", "deferrals"),
-                ("topics", "work-programme topics"),
-                ("actions", "actions"),
-            )
-        ]
+        parts = []
+        for key, label in (
+            ("meeting", "meeting"),
+            ("items", "item"),
+            ("resolutions", "resolution"),
+            ("deferrals", "deferral"),
+            ("topics", "work-programme topic"),
+            ("actions", "action"),
+        ):
+            count = self.created[key]
+            parts.append(f"{count} {label}{'' if count == 1 else 's'}")
         return f"{self.meeting}: created " + ", ".join(parts) + "."
 
 
