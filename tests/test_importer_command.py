@@ -191,7 +191,7 @@ def test_importing_the_same_minutes_twice_changes_nothing(northgate):
 def test_an_unknown_committee_slug_is_refused_and_nothing_saved(northgate):
     before = every_count()
     with pytest.raises(
-        CommandError, match='No committee has the slug "nowhere"; nothing was imported.'
+        CommandError, match=re.escape('No committee has the slug "nowhere"; nothing was imported.')
     ):
         run(NORTHGATE, "--committee", "nowhere")
     assert every_count() == before
