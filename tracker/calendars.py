@@ -128,6 +128,7 @@ def person_calendar(person: Person) -> bytes:
     items = (
         AgendaItem.objects.filter(Q(report_author=person) | Q(lead_officer=person))
         .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .exclude(outcome__in=[AgendaItem.Outcome.DEFERRED, AgendaItem.Outcome.WITHDRAWN])
         .select_related("meeting__committee")
         .order_by("meeting__date", "position")
     )
@@ -158,6 +159,9 @@ def person_calendar(person: Person) -> bytes:
                 f"Report due: {topic.title} ({topic.target_meeting.committee.display_short_name})",
             )
         )
+        if topic.target_meeting_id not in meetings:
+            meetings.add(topic.target_meeting_id)
+            calendar.add_component(_meeting_event(topic.target_meeting))
     actions = (
         Action.objects.open()
         .filter(owner=person)
