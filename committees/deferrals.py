@@ -22,12 +22,15 @@ def topic_for_item(item: AgendaItem, by=None) -> WorkProgrammeTopic:
     """The work-programme topic behind an agenda item, created for it if it has none."""
     if item.topic_id:
         return item.topic
+    # The topic is public with its work programme, so an exempt item lends it only its
+    # public title (its real title is as confidential as its report).
+    number = f"{item.number}. " if item.number is not None else ""
     topic = WorkProgrammeTopic(
         work_programme=WorkProgramme.for_meeting(item.meeting),
         title=item.display_title,
         lead_officer=item.lead_officer or item.report_author,
         target_meeting=item.meeting,
-        origin=f"Agenda item {item} of {item.meeting.date:%-d %B %Y}",
+        origin=f"Agenda item {number}{item.display_title} of {item.meeting.date:%-d %B %Y}",
     )
     topic._history_user = by
     topic.save()

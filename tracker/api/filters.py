@@ -10,7 +10,7 @@ import re
 import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Resolution
@@ -61,6 +61,32 @@ class MunicipalYearFilter(filters.Filter):
         return qs.filter(**{f"{self.field_name}__start_date__year": value})
 
 
+class VisibleChoices(filters.FilterSet):
+    """Every choice of a related thing (`?agenda_item=`, `?action=`, `?person=` ...) comes
+    from what the reader may see, by the model's own `visible_to`.
+
+    Otherwise the choices default to every row: the browsable API prints them as the options
+    of its filter form (an exempt item's real title, a person named only on confidential
+    business), and an id that exists but is hidden would answer differently from one that
+    does not exist.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, used in self.filters.items():
+            choices = getattr(used, "queryset", None)
+            if isinstance(choices, QuerySet) and hasattr(choices, "visible_to"):
+                used.queryset = visible_choices(choices)
+                self.filters[name] = used
+
+
+def visible_choices(choices: QuerySet):
+    def for_request(request):
+        return choices.visible_to(request.user) if request else choices.none()
+
+    return for_request
+
+
 def committees_for(request):
     return Committee.objects.visible_to(request.user) if request else Committee.objects.none()
 
@@ -105,7 +131,7 @@ class TextSearchFilter(filters.CharFilter):
         return qs
 
 
-class CommitteeFilter(filters.FilterSet):
+class CommitteeFilter(VisibleChoices):
     kind = filters.ChoiceFilter(choices=Committee.Kind.choices)
     search = TextSearchFilter(fields=("name", "short_name", "remit"))
 
@@ -114,7 +140,7 @@ class CommitteeFilter(filters.FilterSet):
         fields = ["kind", "authority", "parent", "is_published"]
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(VisibleChoices):
     committee = committee_filter("memberships__committee")
     search = TextSearchFilter(fields=("name", "job_title", "organisation"))
     is_councillor = StrictBooleanFilter()
@@ -124,7 +150,7 @@ class PersonFilter(filters.FilterSet):
         fields = ["committee", "is_councillor"]
 
 
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(VisibleChoices):
     committee = committee_filter("committee")
     role = filters.ChoiceFilter(choices=Membership.Role.choices)
     current = StrictBooleanFilter(method="filter_current", label="Current memberships only")
@@ -138,7 +164,7 @@ class MembershipFilter(filters.FilterSet):
         return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)
 
 
-class MeetingFilter(filters.FilterSet):
+class MeetingFilter(VisibleChoices):
     committee = committee_filter("committee")
     municipal_year = MunicipalYearFilter(field_name="municipal_year")
     status = filters.ChoiceFilter(choices=Meeting.Status.choices)
@@ -155,7 +181,7 @@ class MeetingFilter(filters.FilterSet):
         return qs.filter(pk__in=upcoming) if value else qs.exclude(pk__in=upcoming)
 
 
-class AgendaItemFilter(filters.FilterSet):
+class AgendaItemFilter(VisibleChoices):
     committee = committee_filter("meeting__committee")
     municipal_year = MunicipalYearFilter(field_name="meeting__municipal_year")
     meeting = meeting_filter("meeting")
@@ -187,7 +213,7 @@ class AgendaItemFilter(filters.FilterSet):
         return qs.distinct()
 
 
-class WorkProgrammeFilter(filters.FilterSet):
+class WorkProgrammeFilter(VisibleChoices):
     committee = committee_filter("committee")
     municipal_year = MunicipalYearFilter(field_name="municipal_year")
 
@@ -196,7 +222,7 @@ class WorkProgrammeFilter(filters.FilterSet):
         fields = ["committee", "municipal_year"]
 
 
-class TopicFilter(filters.FilterSet):
+class TopicFilter(VisibleChoices):
     committee = committee_filter("work_programme__committee")
     municipal_year = MunicipalYearFilter(field_name="work_programme__municipal_year")
     target_meeting = meeting_filter("target_meeting")
@@ -212,7 +238,7 @@ class TopicFilter(filters.FilterSet):
         fields = ["committee", "municipal_year", "work_programme", "target_meeting", "status"]
 
 
-class DeferralFilter(filters.FilterSet):
+class DeferralFilter(VisibleChoices):
     committee = committee_filter("topic__work_programme__committee")
     from_meeting = meeting_filter("from_meeting")
     to_meeting = meeting_filter("to_meeting")
@@ -224,7 +250,7 @@ class DeferralFilter(filters.FilterSet):
         fields = ["committee", "topic", "agenda_item", "from_meeting", "to_meeting"]
 
 
-class ResolutionFilter(filters.FilterSet):
+class ResolutionFilter(VisibleChoices):
     committee = committee_filter("committee")
     municipal_year = MunicipalYearFilter(field_name="municipal_year")
     meeting = meeting_filter("agenda_item__meeting")
@@ -237,7 +263,7 @@ class ResolutionFilter(filters.FilterSet):
         fields = ["committee", "municipal_year", "meeting", "agenda_item", "kind"]
 
 
-class ActionFilter(filters.FilterSet):
+class ActionFilter(VisibleChoices):
     committee = committee_filter("committee")
     municipal_year = MunicipalYearFilter(field_name="municipal_year")
     meeting = meeting_filter("agenda_item__meeting")
@@ -274,7 +300,7 @@ class ActionFilter(filters.FilterSet):
         return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
 
 
-class ActionUpdateFilter(filters.FilterSet):
+class ActionUpdateFilter(VisibleChoices):
     committee = committee_filter("action__committee")
     rag = filters.ChoiceFilter(choices=RAG.choices)
     as_of_after = filters.DateFilter(field_name="as_of", lookup_expr="gte")
@@ -285,7 +311,7 @@ class ActionUpdateFilter(filters.FilterSet):
         fields = ["action", "rag", "closes_action"]
 
 
-class ExecutiveResponseFilter(filters.FilterSet):
+class ExecutiveResponseFilter(VisibleChoices):
     committee = committee_filter("resolution__committee")
     decision = filters.ChoiceFilter(choices=ExecutiveResponse.Decision.choices)
     overdue = StrictBooleanFilter(method="filter_overdue")
@@ -301,7 +327,7 @@ class ExecutiveResponseFilter(filters.FilterSet):
         return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
 
 
-class ReminderFilter(filters.FilterSet):
+class ReminderFilter(VisibleChoices):
     committee = committee_filter("committee")
     rule = filters.ChoiceFilter(choices=Reminder.Rule.choices)
     status = filters.ChoiceFilter(choices=Reminder.Status.choices)
