@@ -11,7 +11,7 @@ PORT ?= 8000
 # The PostgreSQL run of the suite: the server of this machine, as in CI.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 
-.PHONY: install run test test-sqlite test-postgres lint lock clean
+.PHONY: install run test test-sqlite test-postgres lint lock clean browser
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,18 @@ lint: install
 	$(BIN)/ruff check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-sqlite: install
+# The browser tests drive Debian's chromium (never a Playwright download). As root (CI on a
+# fresh machine) it is installed here; otherwise a missing chromium skips them, except in CI.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "NOTE: /usr/bin/chromium is missing, so the browser tests are skipped (CI fails them)."; \
+		fi; \
+	fi
+
+test-sqlite: install browser
 	DATABASE_URL= $(BIN)/pytest
 
 # In CI (CI set) PostgreSQL and Redis must be there; elsewhere their run is skipped with a note.
