@@ -83,8 +83,10 @@ class Reminder(models.Model):
         ]
         indexes = [
             # The outbox: only rows still to send, so finding them stays a lookup, not a scan.
+            # In the claim's order (next_attempt_at, pk): taking the first row is then one index
+            # step, not a sort of every pending row per message (quadratic over a big sweep).
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["next_attempt_at", "id"],
                 condition=Q(status="pending"),
                 name="reminder_pending_idx",
             ),
