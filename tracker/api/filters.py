@@ -185,16 +185,28 @@ class AgendaItemFilter(VisibleChoices):
     committee = committee_filter("meeting__committee")
     municipal_year = MunicipalYearFilter(field_name="meeting__municipal_year")
     meeting = meeting_filter("meeting")
-    outcome = filters.ChoiceFilter(choices=AgendaItem.Outcome.choices)
+    # A shell shows no outcome and no deferral count, so these filters never match one: an
+    # exempt item found by `?outcome=deferred` would tell what its shell does not.
+    outcome = filters.ChoiceFilter(choices=AgendaItem.Outcome.choices, method="filter_readable")
     exempt = StrictBooleanFilter(field_name="is_exempt")
     deferred_min = filters.NumberFilter(
-        field_name="deferral_count", lookup_expr="gte", min_value=1, label="Deferred at least"
+        field_name="deferral_count",
+        lookup_expr="gte",
+        min_value=1,
+        label="Deferred at least",
+        method="filter_readable",
     )
     search = filters.CharFilter(method="filter_search", max_length=200)
 
     class Meta:
         model = AgendaItem
         fields = ["committee", "municipal_year", "meeting", "outcome"]
+
+    def filter_readable(self, qs, name, value):
+        if value in (None, ""):
+            return qs
+        lookup = "deferral_count__gte" if name == "deferral_count" else name
+        return qs.filter(readable=True, **{lookup: value})
 
     def filter_search(self, qs, name, value):
         # A shell (an exempt item the reader may not open) is found only by its public title,
