@@ -4,11 +4,13 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from committees.models import Committee
 from tracker.importer.parsing import describe, propose
 from tracker.importer.reading import MAX_BYTES, MinutesError, read_minutes
 from tracker.importer.saving import SavingError, find_committee, save_proposal
+from tracker.importer.targets import Calendar
 
 
 class Command(BaseCommand):
@@ -44,10 +46,17 @@ class Command(BaseCommand):
             text = read_minutes(path.read_bytes(), path.name)
             named = None
             if chosen is None:
-                first = propose(text)
+                first = propose(text, calendar=Calendar())
                 names = {m.committee for m in first.meetings}
-                named = find_committee(next(iter(names))) if len(names) == 1 else None
-            proposal = propose(text, committee=chosen or named)
+                try:
+                    named = find_committee(next(iter(names))) if len(names) == 1 else None
+                except DatabaseError:
+                    if not dry_run:
+                        raise CommandError(
+                            "The database is not set up (run `manage.py migrate`); nothing was saved."
+                        ) from None
+                    named = None  # a dry run needs no database: propose from the text alone
+            proposal = propose(text, committee=chosen or named) if (chosen or named) else first
         except MinutesError as error:
             raise CommandError(f"{file}: {error}") from None
         except OSError as error:
