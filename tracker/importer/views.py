@@ -82,7 +82,7 @@ def save(request):
             request, UPLOAD_TEMPLATE, {"form": MinutesForm(), "refused": str(error)}, status=400
         )
     form = ReviewCommitteeForm(request.POST)
-    source = request.POST.get("source", "")
+    source = ""  # not posted back: a 5 MB text would exceed the request size limit
     if not form.is_valid():
         return _review(
             request, proposal, None, source, error=form.errors["committee"][0], status=400
