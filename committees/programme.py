@@ -54,7 +54,7 @@ def move_topic(
     """
     with transaction.atomic():
         topic = (
-            WorkProgrammeTopic.objects.select_for_update()
+            WorkProgrammeTopic.objects.select_for_update(of=("self",))
             .select_related("work_programme", "target_meeting")
             .get(pk=topic.pk)
         )
@@ -102,7 +102,7 @@ def merge_topics(
     with transaction.atomic():
         topics = {
             t.pk: t
-            for t in WorkProgrammeTopic.objects.select_for_update()
+            for t in WorkProgrammeTopic.objects.select_for_update(of=("self",))
             .select_related("work_programme")
             .filter(pk__in=[keep.pk, merge.pk])
         }

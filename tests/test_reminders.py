@@ -473,8 +473,8 @@ def test_it_warns_two_weeks_before_an_executive_response_is_due_and_on_the_day(
     assert warning.subject == "Two weeks left: Cabinet response to CS (17/18) 01 due 15 March 2018"
     assert "That the Cabinet fund two more placement support workers." in warning.body
     assert (
-        "https://scrutiny.example.test/admin/actions/executiveresponse/"
-        f"{pending_response.pk}/change/" in warning.body
+        "https://scrutiny.example.test/committees/childrens-services/"
+        f"#response-{pending_response.pk}" in warning.body
     )
 
     sweep_on(2018, 3, 1, 15)
