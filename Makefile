@@ -11,7 +11,7 @@ PORT ?= 8000
 # The PostgreSQL run of the suite: the server of this machine, as in CI.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 
-.PHONY: install run test test-sqlite test-postgres lint lock clean browser
+.PHONY: install run test test-sqlite test-postgres lint lock clean bench bench-quick browser
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,18 @@ test-postgres: install
 	fi
 
 test: lint test-sqlite test-postgres
+
+# Benchmarks and the reliability suite at full size (README "Benchmarks and reliability"):
+# builds its own PostgreSQL databases (scrutiny_bench*, scrutiny_reliability), needs Redis and
+# wrk (installed with apt-get when missing and run as root), writes bench/results.md.
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		echo "NOTE: wrk is not installed, so the API load figures are skipped (apt-get install wrk)."
+	$(BIN)/python -m tests.services postgres redis
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: install

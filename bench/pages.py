@@ -46,6 +46,9 @@ def main():
         ("committee page", "tracker:committee", committee.slug),
         ("work programme", "tracker:work-programme", programme.pk if programme else None),
     ):
+        if arg is None:
+            res.note(f"{name}: the committee has no work programme; not measured.")
+            continue
         try:
             pages[name] = reverse(url_name, args=[arg])
         except NoReverseMatch:
