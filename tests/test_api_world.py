@@ -211,6 +211,8 @@ def build_world() -> SimpleNamespace:
         subject="CS (17/18) A01 is overdue",
         body_text="It was due on 10 January 2018.",
         body_html="<p>It was due on 10 January 2018.</p>",
+        status=Reminder.Status.SENT,
+        sent_at=dt.datetime(2018, 1, 11, 8, tzinfo=dt.UTC),
     )
 
     w.users = {
