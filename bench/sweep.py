@@ -269,7 +269,7 @@ def main():
     in_rollback(whole_sweep)  # warm-up: imports, URL resolvers, templates
     with Legacy():
         b_plan, b_total, _, b_sent, _ = in_rollback(lambda: (old_index(), whole_sweep())[1])
-    a_plan, a_total, _, a_sent, a_mail = in_rollback(whole_sweep)
+    a_plan, a_total, a_planned, a_sent, a_mail = in_rollback(whole_sweep)
     res.record(
         f"{label}: sweep before (plan + send {b_sent}; old rule, ledger check, outbox index)",
         round(b_total, 2),
@@ -281,9 +281,9 @@ def main():
         round(a_total, 2),
         "s",
         target=f"< {TARGET_SWEEP_SECONDS:.0f} s",
-        passed=a_total < TARGET_SWEEP_SECONDS and a_sent == a_mail >= due,
+        passed=a_total < TARGET_SWEEP_SECONDS and a_sent == a_mail and a_planned >= due,
         note=f"plan {a_plan:.2f} s (find {after_t:.2f} s, the rest rendering two-part emails), "
-        f"deliver {a_total - a_plan:.2f} s (one transaction per message); {a_mail} emails",
+        f"deliver {a_total - a_plan:.2f} s (one transaction per message); {a_mail} emails; {a_planned - a_sent} planned but recorded failed (nobody with an address)",
     )
     res.record(
         f"{label}: sweep after / bare SQL",
