@@ -83,7 +83,7 @@ def test_an_officer_unticks_a_resolution_edits_a_title_and_saves_exactly_that(
 
     meeting = Meeting.objects.get(committee=committee, date=dt.date(2024, 3, 5))
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/committees/meeting/{meeting.pk}/change/"
+    assert response["Location"] == f"/meetings/{meeting.pk}/"
     items = list(meeting.items.order_by("position"))
     assert [(i.number, i.title, i.outcome) for i in items] == [
         (5, "Minutes of the previous meeting", "resolved"),

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.importer.forms import MinutesForm, ReviewCommitteeForm
@@ -74,7 +73,7 @@ def upload(request):
 @staff_only
 @require_POST
 def save(request):
-    """Save the reviewed proposal in one transaction; then show the meeting in the admin."""
+    """Save the reviewed proposal in one transaction; then show the meeting's page."""
     try:
         proposal, _ = unsign(request.POST.get("proposal", ""))
     except ReviewExpired as error:
@@ -96,4 +95,4 @@ def save(request):
         return _review(request, proposal, committee, source, error=str(error), status=400)
     for result in results:
         messages.success(request, result.summary())
-    return redirect(reverse("admin:committees_meeting_change", args=[results[0].meeting.pk]))
+    return redirect(results[0].meeting.get_absolute_url())
