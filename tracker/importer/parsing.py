@@ -218,7 +218,9 @@ _MODERNGOV_HEADER = re.compile(
 )
 # "Minutes of the Meeting of the X held on 12 December 2017 at 7.00 pm"
 _MINUTES_OF_HEADER = re.compile(
-    rf"^minutes\s+of\s+(?:the\s+|a\s+)?(?:(?:special|extraordinary|reconvened|ordinary|additional|virtual|remote)\s+)?meeting\s+of\s+(?:the\s+)?(?P<committee>[^\n]{{3,200}}?)\s*,?\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?",
+    rf"^(?:minutes\s+of\s+(?:the\s+|a\s+)?)?(?:(?:special|extraordinary|reconvened|ordinary|additional|virtual|remote)\s+)?meeting\s+of\s+(?:the\s+)?(?P<committee>[^\n]{{3,200}}?)\s*,?\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?"
+    # "... at 2pm in the Council Chamber": the venue after the time
+    r"(?:\s*,?\s+(?:in|at)\s+(?P<venue2>[^\n]{3,200}))?",
     re.I,
 )
 # "Education and Children's Services Scrutiny Panel - Meeting held on Wednesday, 16th March, 2016."
@@ -250,7 +252,10 @@ _PAGE_FURNITURE = re.compile(
     re.I,
 )
 _ITEM_HEADING = re.compile(
-    r"^\s*(?:(?:item|minute|min\.?|agenda\s+item)\s+(?:no\.?\s*)?)?(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?"
+    r"^\s*(?:(?:item|minute|min\.?|agenda\s+item)\s+(?:no\.?\s*)?)?"
+    # a committee's prefix before the number: "ASC/23/12", "OSC 24/12"
+    r"(?:[A-Z]{2,8}[/ ](?:\d{2,4}/)?(?=\d{1,4}(?:/\d{2,4})?\s))?"
+    r"(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?"
     r"(?:\s*[.):]\s*|\s*[-\u2013\u2014]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+)(?P<title>\S.{0,299})$",
     re.I,
 )
@@ -258,6 +263,10 @@ _ITEM_WORD_HEADING = re.compile(
     r"^\s*(?:item|minute|agenda\s+item)\s+(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\s*[.:)\-\u2013\u2014]?\s*(?P<title>\S.{0,299})$",
     re.I,
 )
+# "(45) Title": a bracketed number
+_PAREN_HEADING = re.compile(r"^\s*\((?P<number>\d{1,4})\)\s+(?P<title>\S.{0,299})$")
+# "45 Title" with one space: only a heading when set apart (a web page's <h2>) or in capitals
+_SPACED_HEADING = re.compile(r"^\s*(?P<number>\d{1,4})\s(?P<title>[A-Z(\"'][^\n]{0,299})$")
 _LONE_NUMBER = re.compile(
     r"^\s*(?:(?:item|minute)\s+)?(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\.?\s*$", re.I
 )
@@ -283,8 +292,10 @@ _DECISION_WORD = (
 _DECISION_START = re.compile(
     r"^(?:it\s+was\s+|it\s+is\s+)?(?:further\s+|unanimously\s+)?(?P<word>"
     + _DECISION_WORD
-    + r")(?:\s+unanimously)?(?:\s*(?::|\u2013|\u2014|-|\.)\s*|\s+(?=that\b)|\s*$)(?P<rest>.*)$"
-    r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED)(?:\s*(?::|\u2013|\u2014|-)\s*|\s+(?=(?i:that)\b)|\s*$)(?P<rest2>.*)$"
+    + r")(?:\s+unanimously)?(?:\s*(?::|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
+    r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?"
+    r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))"
+    r"(?:\s*(?::|\u2013|\u2014|-)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
     r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
 )
 _PART_MARKER = re.compile(
@@ -444,11 +455,17 @@ class _Segment:
     start: int  # first line of the items region
     end: int  # one past the last line
     style: str  # moderngov | minutes_of | printed
+    guessed: str = ""  # why the header was guessed, for the officer's warning
 
 
 def _clean_committee(name: str) -> str:
     name = " ".join(name.split()).strip(" -\u2013\u2014:,.")
-    name = re.sub(r"^(?:the\s+)", "", name, flags=re.I)
+    name = re.sub(
+        r"^(?:minutes\s+of\s+(?:the\s+|a\s+)?(?:meeting\s+of\s+(?:the\s+)?)?|the\s+)",
+        "",
+        name,
+        flags=re.I,
+    )
     if name.isupper():
         name = name.title().replace("'S ", "'s ")
     return name
@@ -518,16 +535,18 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
     if not segments:
         # 2. "Minutes of the meeting of X held on DATE": printed minutes, or minutes inside a pack.
         for index, line in enumerate(lines):
-            if line[:8].lower() != "minutes " or len(line) > 600:
+            if line[:8].lower() not in ("minutes ", "meeting ") or len(line) > 600:
                 continue
             match = _MINUTES_OF_HEADER.match(line)
-            if match:
+            if match and (
+                line[:8].lower() == "minutes " or _COMMITTEE_WORD.search(match["committee"])
+            ):
                 segments.append(
                     _Segment(
                         committee=_clean_committee(match["committee"]),
                         date=_header_date(match),
                         time=_time_text(match["time"]),
-                        venue=_venue_text(match["venue"]),
+                        venue=_venue_text(match["venue"] or match["venue2"]),
                         start=index + 1,
                         end=len(lines),
                         style="minutes_of",
@@ -561,9 +580,11 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
             )
             break
     if not segments:
-        labelled = _labelled_header(lines)
-        if labelled:
-            segments.append(labelled)
+        for finder in (_labelled_header, _committee_then_date, _guessed_header):
+            found = finder(lines)
+            if found:
+                segments.append(found)
+                break
     for number, segment in enumerate(segments):
         limit = segments[number + 1].start - 1 if number + 1 < len(segments) else len(lines)
         segment.end = limit
@@ -582,8 +603,39 @@ def _committee_above(lines: list[str], index: int) -> str | None:
     return None
 
 
+_LABEL_WORDS = re.compile(r"^(?:date|time|venue|place|location|meeting\s+date|start\s+time)$", re.I)
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\s{2,}|\t")
+
+
+def _table_labels(lines: list[str], index: int) -> tuple[list[tuple[str, str]], int] | None:
+    """A header row of labels ("Date | Time | Venue", or table cells) and the row of values
+    under it: the (label, value) pairs and the index of the values row."""
+    cells = [c for c in _CELL_SPLIT.split(lines[index].strip(" |")) if c]
+    if len(cells) < 2 or not all(_LABEL_WORDS.match(c) for c in cells):
+        return None
+    below = index + 1
+    while below < len(lines) and below <= index + 3 and not lines[below]:
+        below += 1
+    if below >= len(lines) or not lines[below]:
+        return None
+    values = [c for c in _CELL_SPLIT.split(lines[below].strip(" |")) if c]
+    if len(values) != len(cells):
+        return None
+    return list(zip(cells, values, strict=True)), below
+
+
+def _committee_line(line: str) -> bool:
+    return bool(
+        _COMMITTEE_WORD.search(line)
+        and len(line) < 200
+        and line[-1] not in ".:;,"
+        and not _LABELLED.match(line)
+    )
+
+
 def _labelled_header(lines: list[str]) -> _Segment | None:
-    """Minutes headed by a committee line and "Date: ...", "Time: ...", "Venue: ..." labels."""
+    """Minutes headed by a committee line and "Date: ...", "Time: ...", "Venue: ..." labels,
+    or by a table whose header row is "Date | Time | Venue" and whose next row holds them."""
     committee = None
     day = time = venue = None
     last = 0
@@ -594,19 +646,21 @@ def _labelled_header(lines: list[str]) -> _Segment | None:
         seen += 1
         if seen > 40:
             break
+        table = _table_labels(lines, index) if ("|" in line or "  " in line) else None
         match = _LABELLED.match(line)
-        if match:
-            label, value = match["label"].lower(), match["value"]
+        pairs = table[0] if table else [(match["label"], match["value"])] if match else []
+        for label, value in pairs:
+            label = label.lower()
             if "date" in label and day is None:
                 day = _first_date(value)
             elif "time" in label:
                 time = _time_text(value)
             else:
                 venue = _venue_text(value)
-            last = index
-        elif (
-            _COMMITTEE_WORD.search(line)
-            and len(line) < 200
+        if pairs:
+            last = table[1] if table else index
+        elif day is None and (
+            _committee_line(line)
             and (
                 committee is None or (_WEAK_BODY.search(committee) and not _WEAK_BODY.search(line))
             )
@@ -619,6 +673,76 @@ def _labelled_header(lines: list[str]) -> _Segment | None:
             _clean_committee(committee), day, time, venue, last + 1, len(lines), "printed"
         )
     return None
+
+
+# A line that is only the meeting's date, perhaps with its time and place:
+# "Thursday, 19th January, 2023", "Tuesday 9 July 2024 at 6.30pm, Council Chamber".
+_DATE_LINE = re.compile(
+    rf"^(?:date\s*:?\s*)?{_WEEKDAY}?{_DATE_IN_HEADER}\s*,?\s*(?:(?:at|from|commencing\s+at)?\s*(?P<time>{_TIME}))?"
+    r"(?:\s*(?:,|\s+in|\s+at|[-\u2013\u2014])\s*(?P<venue>[^\n]{3,200}))?\s*\.?$",
+    re.I,
+)
+
+
+def _committee_then_date(lines: list[str]) -> _Segment | None:
+    """A committee line with the date line under it (modern.gov's printed minutes)."""
+    seen = 0
+    previous = None
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > 40:
+            break
+        match = _DATE_LINE.match(line) if len(line) < 300 else None
+        if match and previous is not None and _committee_line(lines[previous]):
+            return _Segment(
+                _clean_committee(lines[previous]),
+                _header_date(match),
+                _time_text(match["time"]),
+                _venue_text(match["venue"]),
+                index + 1,
+                len(lines),
+                "printed",
+            )
+        previous = index
+    return None
+
+
+_BODY_LINE = re.compile(
+    r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum)\b", re.I
+)
+_HELD_ON = re.compile(
+    rf"\b(?:held|took\s+place|met|meeting)\s+(?:on\s+)?(?:the\s+)?{_WEEKDAY}?{DATE_PATTERN}", re.I
+)
+
+
+def _guessed_header(lines: list[str]) -> _Segment | None:
+    """No header we know: the first line naming a committee-like body and the meeting's date
+    near the top ("held on" / "took place on" a date, else the first full date), flagged as
+    guessed so the officer checks them."""
+    top = [i for i, line in enumerate(lines[:400]) if line][:60]
+    body = next((i for i in top if _BODY_LINE.search(lines[i]) and len(lines[i]) < 200), None)
+    dated = None
+    for pattern in (_HELD_ON, re.compile(DATE_PATTERN, re.I)):
+        for i in top:
+            match = pattern.search(lines[i]) if len(lines[i]) < 2000 else None
+            if match and _header_date(match):
+                dated = (i, match)
+                break
+        if dated:
+            break
+    if body is None or dated is None:
+        return None
+    index, match = dated
+    committee = _clean_committee(lines[body])
+    day = _header_date(match)
+    segment = _Segment(committee, day, None, None, max(body, index) + 1, len(lines), "printed")
+    segment.guessed = (
+        f'The minutes\' header was not recognised: the committee ("{_short(committee, 80)}") and '
+        f"the date ({day:%-d %B %Y}) were guessed from the first lines that name them; check both."
+    )
+    return segment
 
 
 _WEAK_BODY = re.compile(r"\b(?:council|authority)\s*$", re.I)
@@ -723,7 +847,21 @@ def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Headin
                 )
                 index = nxt + 1
                 continue
-        match = _ITEM_WORD_HEADING.match(line) or _ITEM_HEADING.match(line)
+        match = (
+            _ITEM_WORD_HEADING.match(line)
+            or _ITEM_HEADING.match(line)
+            or _PAREN_HEADING.match(line)
+        )
+        if not match:
+            spaced = _SPACED_HEADING.match(line)
+            set_apart = (
+                index >= 2
+                and not lines[index - 1]
+                and not lines[index - 2]
+                and (index + 1 >= end or not lines[index + 1])
+            )
+            if spaced and (set_apart or spaced["title"].isupper()):
+                match = spaced
         if match and _looks_like_title(match["title"]) and not _PART_MARKER.match(match["title"]):
             candidates.append(
                 _Heading(index, int(match["number"]), _clean_title(match["title"]), index + 1)
@@ -829,6 +967,8 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
     )
     if segment.date is None:
         meeting.warnings.append("The meeting's date could not be read from the minutes.")
+    if segment.guessed:
+        meeting.warnings.append(segment.guessed)
     context = _Context(meeting, segment.date, calendar)
     headings = _headings(lines, segment)
     if not headings:
@@ -921,7 +1061,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
                 f'item {match["n"] or "?"}"); decisions after the cut are missing: import the full '
                 "minutes or add them by hand."
             )
-    decisions, narrative = _decision_blocks(lines, item, context)
+    decisions, narrative, words = _decision_blocks(lines, item, context)
     item.resolutions = decisions
     item.minutes = "\n\n".join(_paragraphs(lines))
     sentences = [s for p in _paragraphs(narrative) for s in _sentences(p)]
@@ -935,6 +1075,8 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
         text = " ".join(sentences)
         if _WITHDRAWN.search(text):
             item.outcome = "withdrawn"
+        elif item.resolutions and set(words) == {"noted"}:
+            item.outcome = "noted"  # "The Panel NOTED: (i) ... (ii) ..."
         elif (
             item.resolutions
             or _requested_here(item, context)
@@ -1053,6 +1195,7 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
     """Resolutions of an item, and the lines that are not part of any decision."""
     resolutions: list[ResolutionProposal] = []
     narrative: list[str] = []
+    words: list[str] = []  # the decision words of the blocks: "resolved", "noted", ...
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -1063,6 +1206,7 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
             continue
         rest = (start["rest"] if start["rest"] is not None else start["rest2"]) or ""
         word = (start["word"] or start["word2"] or "agreed").lower()
+        words.append(word)
         recommended = word.startswith("recommend")
         parts, index = _collect_block(lines, index + 1, rest.strip())
         if not parts:
@@ -1086,7 +1230,7 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
                 resolution.kind = "recommendation"
             resolutions.append(resolution)
     # Numbered parts only: blank numbers are given their position when nothing was printed.
-    return resolutions, narrative
+    return resolutions, narrative, words
 
 
 def _collect_block(lines: list[str], index: int, rest: str):
@@ -1106,8 +1250,11 @@ def _collect_block(lines: list[str], index: int, rest: str):
                 parts.append([marker, text, style])
                 top_style = style
             elif (
+                # "RESOLVED to", "RECOMMENDED to Cabinet that:", "RESOLVED that:" open a list
                 not re.search(
-                    r"(?:committee|panel|sub-committee|members|that)\s*:?\s*$", rest, re.I
+                    r"(?:\b(?:committee|panel|sub-committee|members|that|to)\s*:?|:)\s*$",
+                    rest,
+                    re.I,
                 )
                 or len(rest) > 80
             ):
@@ -1126,6 +1273,13 @@ def _collect_block(lines: list[str], index: int, rest: str):
         if marker is not None:
             if top_style is None or (top_style == "plain" and not parts):
                 top_style = style
+            if (
+                style == "roman"
+                and top_style == "letter"
+                and [p[0].lower() for p in parts] == ["i"]
+            ):
+                # "(i)" reads as a letter until "(ii)" follows it
+                top_style = parts[0][2] = "roman"
             if style == top_style or (starts_that and style != "bullet" and top_style != "bullet"):
                 parts.append([marker, text, style])
             elif parts:
