@@ -12,7 +12,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -75,7 +77,18 @@ def aimed(operation, known: dict[str, list]):
     return st.tuples(strategy, st.sampled_from([*known[prefix], None])).map(aim)
 
 
-def test_schemathesis_finds_no_server_error(world):
+@pytest.fixture
+def connection_kept_open():
+    """Keep the test's database connection across the WSGI requests, as Django's test client
+    does: the request signals would otherwise close it mid-transaction on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_schemathesis_finds_no_server_error(world, connection_kept_open):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     headers = {"Authorization": f"Token {world.tokens['staff']}"}
     known = {
