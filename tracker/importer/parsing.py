@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from tracker.importer.reading import MinutesError
 from tracker.importer.targets import (
     DATE_PATTERN,
+    TARGET_PHRASE,
     Calendar,
     Placement,
     find_targets,
@@ -336,9 +337,7 @@ _NOTHING_TO_DO = re.compile(
     r"^(?:there\s+(?:were|was)\s+no\b|no\s+(?:items|declarations|interests|questions|urgent|apologies|business)\b|none\.?$)",
     re.I,
 )
-_WORK_PROGRAMME = (
-    r"(?:(?:committee's|panel's|its|the)\s+)?(?:forward\s+)?work\s*(?:programme|plan|program)"
-)
+_WORK_PROGRAMME = r"(?:(?:committee's|panel's|board's|its|the)\s+)?(?:forward\s+)?work\s*(?:programme|plan|program|schedule)"
 _WP_ADDED = re.compile(
     rf"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>.{{3,250}}?)\s+(?:be|was|were|is|are|to\s+be|would\s+be|should\s+be|had\s+been|has\s+been)\s+(?:added|included|placed|put|scheduled|programmed)\s+(?:to|in|on|into|onto)\s+(?:the\s+)?{_WORK_PROGRAMME}(?:\s+(?:for|at|in|on)\s+(?P<target>[^.;]{{3,200}}))?",
     re.I,
@@ -359,6 +358,19 @@ _WP_DEFERRED_TOPICS = re.compile(
     r"\b(?:two|three|four|five|the|these|both|several|\d+)\s+(?:reports|items|topics|updates)\s*[-\u2013\u2014:,]\s*(?P<topics>[^.;]{3,300}?)\s+(?:would\s+be|were|are|be|to\s+be|had\s+been)\s+(?:deferred|moved|postponed|rescheduled)\s+(?:to|until)\s+(?P<target>[^.;]{3,200})",
     re.I,
 )
+# "subject to the addition of a session on damp and mould in the March 2023 meeting"
+_WP_ADDITION = re.compile(
+    r"\b(?:addition|inclusion)\s+of\s+(?:an?\s+|the\s+)?(?:(?:further\s+)?(?:session|item|report|update|topic|briefing|scrutiny\s+session)\s+(?:on|about)\s+)?"
+    r"(?P<topic>[^.;]{3,150}?)\s+(?:in|at|to|for|on)\s+(?P<target>" + TARGET_PHRASE.pattern + r")",
+    re.I,
+)
+# a decision: "mental health support be scheduled for the October meeting"
+_WP_SCHEDULED = re.compile(
+    r"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|is\s+to\s+be|to\s+be)\s+(?:scheduled|programmed|timetabled|considered)\s+(?:for|at)\s+(?P<target>"
+    + TARGET_PHRASE.pattern
+    + r")",
+    re.I,
+)
 _WP_CONTEXT = re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I)
 
 _REPORT_BACK = re.compile(
@@ -367,7 +379,8 @@ _REPORT_BACK = re.compile(
     r"|receive[sd]?\s+(?:a|an|the|further|regular|another)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)"
     r"|(?:report|update|briefing|presentation)\s+(?:be|to\s+be|would\s+be|is\s+to\s+be)\s+(?:brought|submitted|presented|provided|made|given)"
     r"|(?:report|update)\s+(?:back\s+)?to\s+(?:the|a|this|its)\s+(?:next|future|following|\w+\s+\d{4})\s+(?:meeting|committee|panel)"
-    r"|would\s+(?:prepare|bring|present|provide|submit)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
+    r"|would\s+(?:prepare|bring|present|provide|submit)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing)"
+    r"|\b(?:request|requests|requested|ask\s+for|asks\s+for)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
     re.I,
 )
 _REQUESTED = re.compile(
@@ -381,6 +394,7 @@ _UNDERTAKING = re.compile(
 )
 _RECIPIENT = re.compile(
     r"\b(?:to|with|for)\s+(?:all\s+)?(?:the\s+)?(?:committee|sub-committee|panel|members|member|councillors?|board|chair|vice-chair|group)\b"
+    r"|\b(?:provide|send|give|supply|brief)\s+(?:all\s+)?(?:the\s+)?(?:committee|panel|members|councillors|board)\b"
     r"|\b(?:in|by|via)\s+(?:an?\s+)?e-?mail\b|\blet\s+(?:the\s+)?(?:committee|panel|members|chair|councillors?)\s+know\b|\bround\s+to\b|\bto\s+members\b",
     re.I,
 )
@@ -1313,6 +1327,25 @@ def _collect_block(lines: list[str], index: int, rest: str):
 # --- Deferrals, requests and undertakings ------------------------------------------------------
 
 
+_OF_BODY = re.compile(
+    r"\s+of\s+(?:the\s+|this\s+)?(?:[\w'&-]+\s+){0,5}?(?:committee|sub-committee|board|panel|council|cabinet|commission)\b",
+    re.I,
+)
+
+
+def _deferral_target(target: str) -> str:
+    """ "the July 2023 meeting at the request of the Director" is deferred to "the July 2023
+    meeting": a target that opens with a date or meeting ends with it (and "of the Board")."""
+    found = TARGET_PHRASE.match(target)
+    if not found:
+        return target
+    end = found.end()
+    body = _OF_BODY.match(target, end)
+    if body:
+        end = body.end()
+    return target[:end]
+
+
 def _find_deferral(item: ItemProposal, sentences: list[str], context: _Context) -> None:
     for sentence in sentences:
         for match in _DEFER.finditer(sentence):
@@ -1328,7 +1361,7 @@ def _find_deferral(item: ItemProposal, sentences: list[str], context: _Context) 
                 r"\b(?:item|report|matter|consideration)\b", sentence, re.I
             ):
                 continue
-            target = (match["target"] or "").strip()
+            target = _deferral_target((match["target"] or "").strip())
             target = (
                 re.sub(r"^(?:the\s+)?(?:consideration\s+of\s+)?", "", target)
                 if target.lower().startswith("consideration")
@@ -1364,7 +1397,7 @@ def _target_proposal(placement: Placement) -> TargetProposal:
 def _topic_text(topic: str) -> str:
     topic = " ".join(topic.split()).strip(" -\u2013\u2014:,.\"'")
     topic = re.sub(
-        r"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?",
+        r"^(?:that\s+)?(?:the\s+|an?\s+)?(?:(?:item|report|topic|update|issue|session)\s+on\s+)?",
         "",
         topic,
         flags=re.I,
@@ -1400,7 +1433,8 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
             match = pattern.search(text)
             if match:
                 topic = re.split(
-                    r"\b(?:agreed|suggested|requested|proposed|asked|recommended|decided)\s+(?:that|to)\s+",
+                    r"\b(?:agreed|suggested|requested|proposed|asked|recommended|decided)\s+(?:that|to)\s+"
+                    r"|\b(?:and|but)\s+that\s+|;\s*",
                     match["topic"],
                     flags=re.I,
                 )[-1]
@@ -1413,6 +1447,13 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
                 ):
                     context.decided.add(item.label)
                 _add_wp(item, context, topic, match["target"], seen, fallback)
+                break
+        decision = text in (r.text for r in decisions)
+        for pattern in (_WP_ADDITION, _WP_SCHEDULED) if decision else ():
+            match = pattern.search(text)
+            if match and (pattern is _WP_SCHEDULED or re.search(_WORK_PROGRAMME, text, re.I)):
+                context.decided.add(item.label)
+                _add_wp(item, context, match["topic"], match["target"], seen)
                 break
         match = _WP_ON.search(text)
         if match:
