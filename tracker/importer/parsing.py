@@ -61,6 +61,8 @@ class ItemProposal:
     resolutions: list[ResolutionProposal] = field(default_factory=list)
     deferred_to: DeferralProposal | None = None
     minutes: str = ""
+    exempt: bool = False  # Part 2: considered in private (not in the JSON shape)
+    exempt_paragraph: int | None = None  # of Part 1 of Schedule 12A, when the minutes say
 
     @property
     def label(self) -> str:
@@ -135,6 +137,8 @@ class Proposal:
                     if i.get("deferred_to")
                     else None,
                     minutes=i.get("minutes", ""),
+                    exempt=bool(i.get("exempt", False)),
+                    exempt_paragraph=i.get("exempt_paragraph"),
                 )
                 for i in m.get("items", [])
             ]
@@ -972,6 +976,46 @@ def _drop_headings_inside_decisions(lines: list[str], chain: list[_Heading]) -> 
     return kept
 
 
+# Part 2 business: the exclusion resolution, and items marked exempt in their heading or text.
+_EXEMPT_MARK = re.compile(
+    r"\bexempt\s+information\b|\bschedule\s+12\s*a\b|\bpart\s+(?:2|ii|two)\b|\bexempt\s+(?:item|report|business)\b|\bnot\s+for\s+publication\b",
+    re.I,
+)
+_EXCLUSION = re.compile(
+    r"\bexclu(?:sion|ded?)\s+(?:of\s+)?(?:the\s+)?(?:press|public)|\b(?:press|public)\s+(?:and\s+public\s+|and\s+press\s+)?(?:be|were|was)\s+excluded\b",
+    re.I,
+)
+_PUBLIC_AGAIN = re.compile(
+    r"\b(?:press|public)\s+(?:and\s+(?:press|public)\s+)?(?:were|was|be)\s+(?:re-?admitted|readmitted|invited\s+back)|\breturned\s+to\s+(?:open|public)\s+session\b|\bpart\s+(?:1|i|one)\b",
+    re.I,
+)
+_EXEMPT_PARAGRAPH = re.compile(
+    r"\bparagraphs?\s+(?P<n>[1-7])\b(?=[^.]{0,80}\bschedule\s+12\s*a\b)", re.I
+)
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _exempt_state(item: ItemProposal, body: list[str], excluded: bool) -> tuple[bool, bool]:
+    """(is this item exempt, are the public excluded for the items after it)."""
+    text = " ".join(line for line in body[:200] if line)
+    title_exempt = bool(_EXEMPT_MARK.search(item.title))
+    exclusion_item = bool(_EXCLUSION.search(item.title)) or (
+        bool(_EXCLUSION.search(text)) and bool(re.search(r"\bfollowing\s+items?\b", text, re.I))
+    )
+    if exclusion_item:
+        # the resolution excluding the public is itself public; the items after it are not
+        paragraph = _EXEMPT_PARAGRAPH.search(text)
+        return False, True if paragraph is None else int(paragraph["n"])
+    if excluded and _PUBLIC_AGAIN.search(item.title + " " + text[:300]):
+        return False, False
+    exempt = (
+        title_exempt
+        or bool(excluded)
+        or bool(_EXEMPT_MARK.search(text[:400]) and re.search(r"\bexempt\b", text[:400], re.I))
+    )
+    return exempt, excluded
+
+
 def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) -> MeetingProposal:
     meeting = MeetingProposal(
         committee=segment.committee,
@@ -993,6 +1037,7 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
         lines[i].lower().rstrip(":") == "minutes" for i in range(segment.start, segment.end)
     )
     seen_keys: set = set()
+    excluded: bool | int = False  # the public were excluded (the paragraph, when stated)
     for position, heading in enumerate(headings):
         end = headings[position + 1].line if position + 1 < len(headings) else segment.end
         if position + 1 < len(headings) and headings[position + 1].number is not None:
@@ -1010,9 +1055,35 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
                 f"Item {item.label}: appears twice in the minutes; check the second one's number."
             )
         seen_keys.add(key)
+        exempt, excluded = _exempt_state(item, body, excluded)
+        before = len(meeting.warnings)
         _parse_item(item, body, context, moderngov_minutes and segment.style == "moderngov")
+        if exempt:
+            _mark_exempt(item, body, excluded, meeting, before)
         meeting.items.append(item)
     return meeting
+
+
+def _mark_exempt(item, body, excluded, meeting: MeetingProposal, before: int) -> None:
+    """An exempt item is proposed with its number and title; nothing of its text is quoted
+    in warnings, which officers share and paste more freely than the minutes."""
+    item.exempt = True
+    found = _EXEMPT_PARAGRAPH.search(" ".join(line for line in body[:200] if line))
+    if found:
+        item.exempt_paragraph = int(found["n"])
+    elif excluded is not True and excluded:
+        item.exempt_paragraph = int(excluded)
+    for index in range(before, len(meeting.warnings)):
+        meeting.warnings[index] = _QUOTED.sub("[exempt text not shown]", meeting.warnings[index])
+    paragraph = (
+        f"paragraph {item.exempt_paragraph} of Part 1 of Schedule 12A"
+        if item.exempt_paragraph
+        else "no paragraph of Schedule 12A was found: set it"
+    )
+    meeting.warnings.append(
+        f"Item {item.label}: exempt (Part 2; {paragraph}). It is proposed as an exempt item with "
+        "its printed title as the public title; check what the public may see."
+    )
 
 
 # --- Inside an item --------------------------------------------------------------------------

@@ -187,6 +187,11 @@ def _save_item(meeting, position, proposal: ItemProposal, by, result) -> AgendaI
             outcome=outcome,
             minutes=proposal.minutes,
         )
+        if getattr(proposal, "exempt", False) and getattr(proposal, "exempt_paragraph", None):
+            # Part 2: the printed title is what the public minutes already show
+            item.is_exempt = True
+            item.exempt_paragraph = proposal.exempt_paragraph
+            item.public_title = title
         _clean_and_save(item, where, by)
         result.created["items"] += 1
         return item
