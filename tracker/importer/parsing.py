@@ -439,7 +439,15 @@ def propose(
         )
     proposal = Proposal()
     for segment in segments:
-        proposal.meetings.append(_propose_meeting(lines, segment, calendar, committee))
+        meeting = _propose_meeting(lines, segment, calendar, committee)
+        if segment.guessed and not meeting.items:
+            # a guessed header with nothing under it is not minutes: say so, propose nothing
+            raise MinutesError(
+                "No minutes were found: no meeting header was recognised, and no agenda items "
+                'follow the committee and date guessed from the text ("1. Title", "Item 7: '
+                'Title" or "12/23 TITLE").'
+            )
+        proposal.meetings.append(meeting)
     trailing = _trailing_work_programme(lines, segments[-1].end)
     if trailing:
         proposal.meetings[-1].warnings.append(trailing)

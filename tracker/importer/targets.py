@@ -291,6 +291,12 @@ def place(text: str, *, held_on: dt.date | None, calendar: Calendar | None = Non
             )
         return placement
 
+    match = re.search(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d(?:\d\d)?)\b", text)
+    if match:
+        placement.problem = (
+            f"it names the municipal year {match[1]}/{match[2][-2:]}, not a month or meeting"
+        )
+        return placement
     placement.problem = "it names no date, month or meeting the importer can place"
     return placement
 
