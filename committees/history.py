@@ -7,7 +7,11 @@ per changed object, in bulk: an officer's bulk change is as auditable as a singl
 """
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from simple_history.models import HistoricalRecords
+
+# Sent with the model class as sender after a bulk update, which sends no post_save.
+bulk_updated = Signal()
 
 
 def current_user():
@@ -35,6 +39,7 @@ class TrackedQuerySet(models.QuerySet):
                 default_user=current_user(),
                 default_change_reason="bulk update",
             )
+            bulk_updated.send(sender=self.model)
             return count
 
     update.alters_data = True

@@ -233,7 +233,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Throttle counts live in the cache: one per process by default, shared when CACHE_URL is set.
+# Repeated API reads are answered from the cache until the data changes (0 turns it off).
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300, minimum=0)
+
+# Throttle counts and cached API answers live in the cache: one per process by default, shared when CACHE_URL is set.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")

@@ -12,6 +12,9 @@ os.environ.pop("TIME_ZONE", None)
 # The suite walks the public API many times over; the throttle test sets its own rate.
 os.environ["API_ANON_RATE"] = "100000/minute"
 os.environ.pop("CACHE_URL", None)
+# Tests run inside transactions that never commit, so the cache's version never moves;
+# tests/test_api_cache.py turns it on and commits.
+os.environ["API_CACHE_SECONDS"] = "0"
 
 from config.settings import *  # noqa: F403
 

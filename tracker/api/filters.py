@@ -177,8 +177,10 @@ class MeetingFilter(VisibleChoices):
         fields = ["committee", "municipal_year", "status"]
 
     def filter_upcoming(self, qs, name, value):
-        upcoming = Meeting.objects.upcoming().values("pk")
-        return qs.filter(pk__in=upcoming) if value else qs.exclude(pk__in=upcoming)
+        # True filters the list itself, so PostgreSQL can use the date index directly.
+        if value:
+            return qs.upcoming()
+        return qs.exclude(pk__in=Meeting.objects.upcoming().values("pk"))
 
 
 class AgendaItemFilter(VisibleChoices):
@@ -308,8 +310,9 @@ class ActionFilter(VisibleChoices):
         return qs.filter(owner_id=int(value))
 
     def filter_overdue(self, qs, name, value):
-        overdue = Action.objects.overdue().values("pk")
-        return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
+        if value:
+            return qs.overdue()
+        return qs.exclude(pk__in=Action.objects.overdue().values("pk"))
 
 
 class ActionUpdateFilter(VisibleChoices):
@@ -335,8 +338,9 @@ class ExecutiveResponseFilter(VisibleChoices):
         fields = ["committee", "decision", "implementation", "impact", "responsible"]
 
     def filter_overdue(self, qs, name, value):
-        overdue = ExecutiveResponse.objects.overdue().values("pk")
-        return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
+        if value:
+            return qs.overdue()
+        return qs.exclude(pk__in=ExecutiveResponse.objects.overdue().values("pk"))
 
 
 class ReminderFilter(VisibleChoices):

@@ -40,6 +40,7 @@ from committees.models import (
 )
 from tracker.api import filters as api_filters
 from tracker.api import serializers as s
+from tracker.api.caching import cached_read
 from tracker.api.conventions import Conflict
 from tracker.models import Reminder
 
@@ -60,6 +61,18 @@ class AtomicWrites:
 
 class LoginThrottle(throttling.ScopedRateThrottle):
     """Guessing passwords through the token endpoint is slowed to API_LOGIN_RATE."""
+
+
+class CachedReads:
+    """Lists and details come from the cache while the data has not changed (see caching)."""
+
+    def list(self, request, *args, **kwargs):
+        return cached_read(request, lambda: super(CachedReads, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return cached_read(
+            request, lambda: super(CachedReads, self).retrieve(request, *args, **kwargs)
+        )
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -86,7 +99,7 @@ class ChangeRules(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or view.may_change(request.user, obj)
 
 
-class TrackerViewSet(AtomicWrites, viewsets.ModelViewSet):
+class TrackerViewSet(CachedReads, AtomicWrites, viewsets.ModelViewSet):
     permission_classes = [ChangeRules]
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     ordering_fields: list[str] = []
@@ -317,7 +330,7 @@ class TopicViewSet(TrackerViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=topic.pk)).data)
 
 
-class DeferralViewSet(viewsets.ReadOnlyModelViewSet):
+class DeferralViewSet(CachedReads, viewsets.ReadOnlyModelViewSet):
     """Every move of a topic; made through the `defer` actions of items and topics."""
 
     serializer_class = s.DeferralSerializer
@@ -416,7 +429,9 @@ class ActionViewSet(TrackerViewSet):
         return self.fresh(found)
 
 
-class ActionUpdateViewSet(AtomicWrites, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ActionUpdateViewSet(
+    CachedReads, AtomicWrites, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Progress on actions. Updates are history: they are added, never edited or deleted."""
 
     serializer_class = s.ActionUpdateSerializer

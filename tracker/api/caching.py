@@ -1,0 +1,72 @@
+"""Cached answers to repeated reads of the API, never older than the data they show.
+
+A JSON list or detail is cached under the data version (`tracker.DataVersion`, bumped
+after every committed change to committees' and actions' records), today's date (overdue
+and days late change at midnight), the reader's audience and the full address. The
+audience is "staff" (who see everything), "public" (anonymous), or the signed-in user
+themselves: what one user may see is never served to another. The version is read from
+the database on each request, so every server process agrees on it whatever the cache.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from rest_framework.response import Response
+
+from committees.models import today
+from tracker.models import DataVersion
+
+CACHED_APPS = {"committees", "actions"}
+
+
+def _bump() -> None:
+    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        DataVersion.objects.get_or_create(pk=1)
+
+
+def bump_data_version() -> None:
+    """Invalidate every cached response once the change is committed (once per transaction,
+    however many rows it saves)."""
+    connection = transaction.get_connection()
+    level = set(connection.savepoint_ids)
+    if connection.in_atomic_block and any(
+        callback is _bump and sids == level for sids, callback, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_bump)
+
+
+def is_cached_model(model) -> bool:
+    return model._meta.app_label in CACHED_APPS and not model.__name__.startswith("Historical")
+
+
+def audience(user) -> str:
+    if not user.is_authenticated:
+        return "public"
+    return "staff" if user.is_staff else f"user:{user.pk}"
+
+
+def cached_read(request, build) -> Response:
+    """`build()`'s response, from the cache when the same reader asked the same thing since
+    the data last changed. Only JSON is cached: the browsable API's pages carry a CSRF token."""
+    renderer = getattr(request, "accepted_renderer", None)
+    seconds = settings.API_CACHE_SECONDS
+    version = (
+        DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+        if seconds
+        else None
+    )
+    if version is None or renderer is None or renderer.format != "json":
+        return build()
+    key = (
+        f"api:{version}:{today():%Y%m%d}:{audience(request.user)}:"
+        f"{request.get_host()}{request.get_full_path()}"
+    )
+    data = cache.get(key)
+    if data is not None:
+        return Response(data)
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, response.data, seconds)
+    return response
