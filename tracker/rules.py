@@ -229,7 +229,9 @@ def actions_overdue(today: dt.date) -> list[Draft]:
         Action.objects.overdue(on=today)
         .filter(owner__isnull=False)
         .filter(Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True))
-        .select_related("owner", "committee__officer", "due_back_meeting", "agenda_item")
+        .select_related(
+            "owner", "committee__officer", "committee__authority", "due_back_meeting", "agenda_item"
+        )
     )
     for action in actions:
         first = calendar.next_working_day(action.due_on)
@@ -254,8 +256,11 @@ def chair_digests(today: dt.date) -> list[Draft]:
     """Weekly, on the digest day: chair and vice-chair of each committee with outstanding work."""
     digest_day = today - dt.timedelta(days=(today.weekday() - settings.DIGEST_WEEKDAY) % 7)
     drafts = []
-    committees = Committee.objects.filter(actions__status=Action.Status.OPEN).distinct()
-    for committee in committees.select_related("officer"):
+    # EXISTS stops at a committee's first open action; a join would read every open action.
+    with_open_actions = Exists(
+        Action.objects.filter(committee=OuterRef("pk"), status=Action.Status.OPEN)
+    )
+    for committee in Committee.objects.filter(with_open_actions).select_related("officer"):
         chairs = committee.chairs(on=today)
         abouts = [f"committee:{committee.pk}:p{person.pk}" for person in chairs]
         already = Reminder.objects.filter(
