@@ -26,7 +26,9 @@ def refer_to_executive(
     with transaction.atomic():
         if ExecutiveResponse.objects.filter(resolution=resolution).exists():
             raise ValidationError(
-                {"resolution": f"{resolution.reference} has already been referred to the executive."}
+                {
+                    "resolution": f"{resolution.reference} has already been referred to the executive."
+                }
             )
         response = ExecutiveResponse(
             resolution=resolution,
