@@ -65,7 +65,8 @@ test: lint test-sqlite test-postgres
 # builds its own PostgreSQL databases (scrutiny_bench*, scrutiny_reliability), needs Redis and
 # wrk (installed with apt-get when missing and run as root), writes bench/results.md.
 bench: install
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "NOTE: wrk is not installed, so the API load figures are skipped (apt-get install wrk)."
 	$(BIN)/python -m tests.services postgres redis
 	$(BIN)/python -m bench.run
