@@ -4,16 +4,19 @@ from actions.models import RAG, Progress
 
 
 class ProgressUpdateForm(forms.Form):
-    """What an action's owner may record from a reminder's link."""
+    """Progress on an action: from a reminder's link, and (with a date) on the action page."""
 
     text = forms.CharField(
-        label="What has happened?",
+        label="What has happened since the last update?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         error_messages={"required": "Say what has happened since the last update."},
     )
     rag = forms.ChoiceField(
-        label="RAG status", choices=[("", "No change"), *list(RAG.choices)], required=False
+        label="RAG status",
+        choices=[("", "No change"), *[c for c in RAG.choices if c[0] != RAG.COMPLETED]],
+        required=False,
+        help_text="Completed is recorded by the chair's sign-off.",
     )
     progress = forms.TypedChoiceField(
         label="Progress (1 to 5)",

@@ -2,9 +2,10 @@
 
 from django import forms
 
-from actions.models import RAG, Progress
+from actions.models import RAG
 from committees.models import Meeting, Person, WorkProgrammeTopic
 from committees.models import today as _today
+from tracker.forms import ProgressUpdateForm
 
 TBC = "tbc"
 
@@ -22,28 +23,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ActionUpdateForm(forms.Form):
-    """Progress on an action, as its owner, the chair or an officer records it."""
+class ActionUpdateForm(ProgressUpdateForm):
+    """Progress on an action, as its owner, the chair or an officer records it on its page."""
 
-    text = forms.CharField(
-        label="What has happened since the last update?",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        error_messages={"required": "Say what has happened since the last update."},
-    )
-    rag = forms.ChoiceField(
-        label="RAG status",
-        choices=[("", "No change"), *[c for c in RAG.choices if c[0] != RAG.COMPLETED]],
-        required=False,
-        help_text="Completed is recorded by the chair's sign-off.",
-    )
-    progress = forms.TypedChoiceField(
-        label="Progress (1 to 5)",
-        choices=[("", "Not used"), *list(Progress.choices)],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
     as_of = forms.DateField(
         label="Reporting date",
         required=False,
