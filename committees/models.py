@@ -671,6 +671,13 @@ class WorkProgrammeTopic(models.Model):
     def lead(self) -> str:
         return str(self.lead_officer) if self.lead_officer else self.lead_officer_text
 
+    def may_record_report(self, user) -> bool:
+        """Staff, the committee's chairs, and the topic's own lead officer."""
+        is_lead = bool(
+            user.is_authenticated and self.lead_officer_id and self.lead_officer.user_id == user.pk
+        )
+        return is_lead or self.work_programme.committee.is_steered_by(user)
+
     def clean(self):
         if (
             self.target_meeting_id

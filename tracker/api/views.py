@@ -207,6 +207,14 @@ class MeetingViewSet(TrackerViewSet):
         return data_or(obj, "committee")
 
 
+def deferred(view, request, thing, defer) -> Response:
+    """Defer an item or topic where the request says, through the service that reminds people."""
+    where = s.DeferSerializer(data=request.data, context=view.get_serializer_context())
+    where.is_valid(raise_exception=True)
+    deferral = defer(thing, by=request.user, **where.validated_data)
+    return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
+
+
 class AgendaItemViewSet(TrackerViewSet):
     serializer_class = s.AgendaItemSerializer
     filterset_class = api_filters.AgendaItemFilter
@@ -238,10 +246,7 @@ class AgendaItemViewSet(TrackerViewSet):
             raise exceptions.PermissionDenied(
                 "Only democratic services and the committee's chairs defer items."
             )
-        where = s.DeferSerializer(data=request.data, context=self.get_serializer_context())
-        where.is_valid(raise_exception=True)
-        deferral = deferrals.defer_item(item, by=request.user, **where.validated_data)
-        return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
+        return deferred(self, request, item, deferrals.defer_item)
 
     @extend_schema(request=None, responses=s.AgendaItemSerializer)
     @action(
@@ -306,10 +311,7 @@ class TopicViewSet(TrackerViewSet):
             raise exceptions.PermissionDenied(
                 "Only democratic services and the committee's chairs defer topics."
             )
-        where = s.DeferSerializer(data=request.data, context=self.get_serializer_context())
-        where.is_valid(raise_exception=True)
-        deferral = deferrals.defer_topic(topic, by=request.user, **where.validated_data)
-        return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
+        return deferred(self, request, topic, deferrals.defer_topic)
 
     @extend_schema(request=None, responses=s.WorkProgrammeTopicSerializer)
     @action(
@@ -321,8 +323,7 @@ class TopicViewSet(TrackerViewSet):
     def report_submitted(self, request, pk=None):
         """Record that the topic's report reached democratic services."""
         topic = self.get_object()
-        is_lead = bool(topic.lead_officer_id and topic.lead_officer.user_id == request.user.pk)
-        if not (is_lead or self.may_change(request.user, topic)):
+        if not topic.may_record_report(request.user):
             raise exceptions.PermissionDenied(
                 "Only the lead officer, democratic services and the chairs may record it."
             )

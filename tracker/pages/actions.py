@@ -144,7 +144,6 @@ def report_submitted(request, kind, pk):
         thing = get_object_or_404(
             AgendaItem.objects.visible_to(user).select_related("meeting__committee"), pk=pk
         )
-        allowed = thing.may_record_report(user)
     elif kind == "topic":
         thing = get_object_or_404(
             WorkProgrammeTopic.objects.visible_to(user).select_related(
@@ -152,14 +151,9 @@ def report_submitted(request, kind, pk):
             ),
             pk=pk,
         )
-        allowed = (
-            user.is_authenticated
-            and thing.lead_officer is not None
-            and thing.lead_officer.user_id == user.pk
-        ) or thing.work_programme.committee.is_steered_by(user)
     else:
         raise Http404
-    if not allowed:
+    if not thing.may_record_report(user):
         raise PermissionDenied("Only the report's author, lead officer or an officer records it.")
     record_report_submitted(thing, by=user)
     title = thing.display_title if kind == "item" else thing.title
