@@ -379,7 +379,8 @@ class ActionViewSet(TrackerViewSet):
             Action.objects.visible_to(user)
             .with_due_on()
             .annotate(latest_rag=latest_rag())
-            .select_related("committee__authority", "municipal_year", "due_back_meeting")
+            .select_related("committee", "municipal_year", "due_back_meeting")
+            .defer("committee__remit")
             .order_by("committee__name", "municipal_year__start_date", "sequence")
         )
 
