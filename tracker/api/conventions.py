@@ -1,7 +1,9 @@
 """How every API response behaves: paging, and errors that say what is wrong.
 
-Kept apart from the views because the settings name these classes (importing the views from
-the settings would import the viewsets before REST framework is configured).
+Kept apart from the views because the settings name these classes. Nothing here may import
+`rest_framework.views` at module level: its APIView reads these very settings as it is
+defined, so the import would go round in a circle whenever the settings are read first (as
+REST framework's system checks do when a Celery worker starts).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -9,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.db.models.deletion import RestrictedError
 from rest_framework import exceptions, pagination, parsers, serializers, status
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Pages(pagination.PageNumberPagination):
@@ -31,6 +32,8 @@ def exception_handler(exc, context):
         exc = Conflict(f"It cannot be deleted while it has {', '.join(protecting)}.")
     elif isinstance(exc, IntegrityError):
         exc = Conflict("It conflicts with what is already recorded; reload and try again.")
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     request = context.get("request")
     if response is not None and getattr(request, "in_atomic_write", False):
