@@ -236,13 +236,13 @@ def test_files_over_five_megabytes_are_refused_by_size():
         read_minutes(b"a" * (20 * 1024 * 1024), "pack.txt")
 
 
-def test_a_hostile_line_does_not_backtrack_for_long():
-    import time
+HOSTILE_LINE = (
+    "Harbour Scrutiny Committee - Monday, 4th March, 2024 6.00 pm\n\n"
+    + ("1. " + "That the " * 20_000 + "\n" + "RESOLVED " + "(a) " * 5_000 + "\n") * 3
+)
 
-    text = (
-        "Harbour Scrutiny Committee - Monday, 4th March, 2024 6.00 pm\n\n"
-        + ("1. " + "That the " * 20_000 + "\n" + "RESOLVED " + "(a) " * 5_000 + "\n") * 3
-    )
-    started = time.perf_counter()
-    propose(text)
-    assert time.perf_counter() - started < 2
+
+def test_a_hostile_line_is_read_through():
+    """Catastrophic backtracking would hang here; its time is measured in bench.importer."""
+    proposal = propose(HOSTILE_LINE)
+    assert [m.committee for m in proposal.meetings] == ["Harbour Scrutiny Committee"]

@@ -17,7 +17,6 @@ warning); a Word document and a PDF built here from our own text.
 
 import contextlib
 import datetime as dt
-import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -25,7 +24,6 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from tests.conftest import SEEDS
 from tracker.importer.parsing import propose
 from tracker.importer.reading import MinutesError, read_minutes
 from tracker.importer.targets import Calendar
@@ -945,19 +943,6 @@ def test_word_and_pdf_minutes_give_the_same_proposal(kind):
 # --- Speed ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="the real minutes in ../shared/seeds/ are not here")
-def test_the_largest_seed_is_proposed_well_under_half_a_second():
-    path = next(SEEDS.glob("002_*.txt"))
-    text = read_minutes(path.read_bytes(), path.name)
-    propose(text, calendar=Calendar())  # warm the regex cache
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        propose(text, calendar=Calendar())
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.5
-
-
 NEAR_MISSES = [
     "Minutes of the meeting of the Scrutiny Committee held at County Hall County Hall County\n",
     "RESOLVED to (1) (2) (3) that that that that the the the the be be be\n",
@@ -971,11 +956,13 @@ NEAR_MISSES = [
 ]
 
 
-def test_five_megabytes_of_near_matches_take_linear_time():
+def five_megabytes_of_near_matches() -> str:
     body = "".join(NEAR_MISSES)
     head = "Adult Social Care Scrutiny Committee\nTuesday 9 July 2024\n\n"
-    text = head + body * (5_000_000 // len(body))
-    start = time.perf_counter()
+    return head + body * (5_000_000 // len(body))
+
+
+def test_five_megabytes_of_near_matches_are_read_through():
+    """Catastrophic backtracking would hang here; its time is measured in bench.importer."""
     with contextlib.suppress(MinutesError):
-        propose(text, calendar=Calendar())
-    assert time.perf_counter() - start < 30, "catastrophic backtracking"
+        propose(five_megabytes_of_near_matches(), calendar=Calendar())
