@@ -189,6 +189,11 @@ REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 120, minimu
 EMAIL_LINK_MAX_AGE_DAYS = env_int("EMAIL_LINK_MAX_AGE_DAYS", 21, minimum=1)
 
 # --- REST framework ----------------------------------------------------------------------
+# How many proxies of our own stand in front of the server, each appending to X-Forwarded-For.
+# Every rate limit counts the client address this many places from the right of that header
+# (tracker/throttles.py); with 0 the header is ignored, so a client cannot reset its count.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 REST_FRAMEWORK = {
     # Token first, so an anonymous write is told 401 with how to authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -205,7 +210,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.conventions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.throttles.AnonThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         # Anonymous readers of the public API, per address; and password attempts for a token.
         "anon": env_rate("API_ANON_RATE", "120/minute"),

@@ -1,15 +1,18 @@
 """Slowing down password guessing on every sign-in form (the site's and the admin's).
 
 The API's token endpoint has its own throttle; this middleware gives the two HTML sign-in
-forms the same limit, API_LOGIN_RATE attempts per address, counted in the cache.
+forms the same limit, API_LOGIN_RATE attempts per client address (`tracker.throttles`), counted
+in the cache.
 """
 
 from django.http import HttpResponse
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
+from tracker.throttles import ByClientAddress
 
-class SignInThrottle(SimpleRateThrottle):
+
+class SignInThrottle(ByClientAddress, SimpleRateThrottle):
     scope = "login"
 
     def get_cache_key(self, request, view):

@@ -1,0 +1,141 @@
+"""Every door keeps the same rules (issue 11): the rate limits count the real client, exports
+never hand a spreadsheet a formula, a date nobody can plan is a 400 and not a 500, the API
+cache never answers one reader with another's page, and a calendar address can be revoked."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory, override_settings
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.test_settings import refusal, setting, start
+from tracker.throttles import client_address
+
+# --- Rate limits count the client, not what it claims in X-Forwarded-For ------------------
+
+
+@pytest.fixture
+def standing_clock(monkeypatch):
+    """The configured rates (API_LOGIN_RATE is 10/minute) with the clock standing still, and
+    the anonymous API limited to 3 a minute."""
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
+    )
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: 1_800_000_000.0)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def forwarded(number: int) -> str:
+    return f"198.51.100.{number}"
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_new_forwarded_address_per_guess_does_not_reset_the_sign_in_limit(
+    client, dev, standing_clock, path
+):
+    wrong = {"username": "dev", "password": "not-his-password"}
+    answers = [
+        client.post(path, wrong, HTTP_X_FORWARDED_FOR=forwarded(n)).status_code for n in range(12)
+    ]
+    assert answers == [200] * 10 + [429] * 2
+
+
+def test_a_new_forwarded_address_per_guess_does_not_reset_the_token_limit(dev, standing_clock):
+    public = APIClient()
+    answers = [
+        public.post(
+            "/api/auth/token/",
+            {"username": "dev", "password": f"guess-{n}"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=forwarded(n),
+        ).status_code
+        for n in range(12)
+    ]
+    assert answers == [400] * 10 + [429] * 2
+
+
+def test_a_new_forwarded_address_per_request_does_not_reset_the_anonymous_api_limit(
+    db, standing_clock
+):
+    public = APIClient()
+    answers = [
+        public.get("/api/committees/", HTTP_X_FORWARDED_FOR=forwarded(n)).status_code
+        for n in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_one_trusted_proxy_each_forwarded_client_is_counted_apart(
+    client, dev, standing_clock
+):
+    wrong = {"username": "dev", "password": "not-his-password"}
+    # The proxy appends the address it saw; whatever the client wrote before it is ignored.
+    for n in range(10):
+        spoofed = f"{forwarded(n)}, 203.0.113.7"
+        assert (
+            client.post("/accounts/login/", wrong, HTTP_X_FORWARDED_FOR=spoofed).status_code == 200
+        )
+    assert (
+        client.post("/accounts/login/", wrong, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code
+        == 429
+    )
+    signed_in = client.post(
+        "/accounts/login/",
+        {"username": "dev", "password": "dev-pass"},
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
+    assert signed_in.status_code == 302
+
+
+def test_it_ignores_forwarded_addresses_without_a_trusted_proxy():
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7"
+    )
+    assert client_address(request) == "10.0.0.5"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [(1, "203.0.113.9"), (2, "203.0.113.7"), (3, "198.51.100.1"), (4, "198.51.100.1")],
+)
+def test_behind_n_trusted_proxies_it_takes_the_nth_forwarded_address_from_the_right(
+    proxies, expected
+):
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7,203.0.113.9",
+    )
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        assert client_address(request) == expected
+
+
+@override_settings(TRUSTED_PROXY_COUNT=2)
+def test_behind_trusted_proxies_a_request_without_forwarded_addresses_is_its_own_address():
+    assert client_address(RequestFactory().get("/", REMOTE_ADDR="10.0.0.5")) == "10.0.0.5"
+
+
+def test_the_trusted_proxy_count_defaults_to_zero_and_sets_rest_frameworks_too(tmp_path):
+    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert setting("TRUSTED_PROXY_COUNT", **env) == "0"
+    assert setting("REST_FRAMEWORK['NUM_PROXIES']", **env) == "0"
+    assert setting("TRUSTED_PROXY_COUNT", **env, TRUSTED_PROXY_COUNT="2") == "2"
+    assert setting("REST_FRAMEWORK['NUM_PROXIES']", **env, TRUSTED_PROXY_COUNT="2") == "2"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("one", "TRUSTED_PROXY_COUNT must be a whole number, not 'one'"),
+        ("-1", "TRUSTED_PROXY_COUNT must be at least 0, not -1"),
+    ],
+)
+def test_an_unusable_trusted_proxy_count_stops_the_start(tmp_path, value, message):
+    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = start("-c", "import django; django.setup()", **env, TRUSTED_PROXY_COUNT=value)
+    assert refusal(result) == f"django.core.exceptions.ImproperlyConfigured: {message}"
