@@ -22,7 +22,15 @@ from simple_history.models import HistoricalRecords
 
 from committees import calendar
 from committees.history import TrackedQuerySet
-from committees.models import AgendaItem, Committee, Meeting, MunicipalYear, Person, today
+from committees.models import (
+    AgendaItem,
+    Committee,
+    Meeting,
+    MunicipalYear,
+    Person,
+    beyond_planning_horizon,
+    today,
+)
 
 EXECUTIVE_RESPONSE_MONTHS = 2  # Local Government Act 2000, s.9FE
 
@@ -310,7 +318,7 @@ class Action(models.Model):
         return item.meeting if item else None
 
     def clean(self):
-        errors = {}
+        errors = beyond_planning_horizon(due_date=self.due_date)
         if (
             self.resolution_id
             and self.agenda_item_id
@@ -551,7 +559,12 @@ class ExecutiveResponse(models.Model):
         return self.resolution.committee.is_steered_by(user)
 
     def clean(self):
-        errors = {}
+        errors = beyond_planning_horizon(
+            referred_on=self.referred_on,
+            responded_on=self.responded_on,
+            implemented_on=self.implemented_on,
+            impact_reviewed_on=self.impact_reviewed_on,
+        )
         if self.resolution_id and self.resolution.kind != Resolution.Kind.RECOMMENDATION:
             errors["resolution"] = (
                 "Only a recommendation to the executive gets an executive response."

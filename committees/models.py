@@ -29,6 +29,32 @@ def today() -> dt.date:
     return timezone.now().astimezone(LONDON).date()
 
 
+# A council plans years ahead, never centuries: a later date is a slip (9999-12-31), and the
+# working-day and two-month arithmetic on it would run off the end of the calendar.
+PLANNING_HORIZON_YEARS = 100
+
+
+def planning_horizon(on: dt.date | None = None) -> dt.date:
+    """The last day anything may be dated: PLANNING_HORIZON_YEARS after `on` (today)."""
+    on = on or today()
+    try:
+        return on.replace(year=on.year + PLANNING_HORIZON_YEARS)
+    except ValueError:  # 29 February, in a year that has none
+        return on.replace(year=on.year + PLANNING_HORIZON_YEARS, day=28)
+
+
+def beyond_planning_horizon(**dates: dt.date | None) -> dict[str, str]:
+    """The one rule for how far ahead a date may be: an error for each of `dates` (by field
+    name) that is later than the planning horizon. Every model's `clean()` applies it to the
+    dates it plans by, so the admin, the API, the pages and the importer refuse alike."""
+    horizon = planning_horizon()
+    message = (
+        f"Give a date no later than {horizon:%-d %B %Y}: the tracker plans at most "
+        f"{PLANNING_HORIZON_YEARS} years ahead."
+    )
+    return {name: message for name, day in dates.items() if day and day > horizon}
+
+
 class Authority(models.Model):
     """A council. Working-day rules for report deadlines are set per authority."""
 
@@ -458,14 +484,17 @@ class Meeting(models.Model):
         )
 
     def clean(self):
+        errors = beyond_planning_horizon(
+            date=self.date, report_deadline_override=self.report_deadline_override
+        )
         if (
             self.report_deadline_override
             and self.date
             and self.report_deadline_override >= self.date
         ):
-            raise ValidationError(
-                {"report_deadline_override": "The report deadline must fall before the meeting."}
-            )
+            errors["report_deadline_override"] = "The report deadline must fall before the meeting."
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         authority = self.committee.authority

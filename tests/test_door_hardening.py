@@ -226,3 +226,204 @@ def test_ordinary_text_is_exported_as_written(client, world):
         "Dev Okafor",
         "Meeting of 13 March 2018",
     ]
+
+
+# --- A date nobody can plan is a 400 naming the field, never a 500 ------------------------
+
+BEYOND = "Give a date no later than 22 January 2118: the tracker plans at most 100 years ahead."
+
+
+@pytest.fixture
+def officer_api(clock, priya):
+    """Priya's API client on Monday 22 January 2018."""
+    api = APIClient()
+    api.force_authenticate(priya.user)
+    return api
+
+
+@pytest.fixture
+def recommendation(december_item):
+    from actions.models import Resolution
+
+    return Resolution.objects.create(
+        agenda_item=december_item,
+        number="1",
+        text="That the Cabinet fund two more placement support workers.",
+        kind=Resolution.Kind.RECOMMENDATION,
+    )
+
+
+@pytest.mark.parametrize("resource", ["actions", "meetings", "resolutions", "agenda-items"])
+def test_municipal_year_0000_is_a_400_naming_the_filter(officer_api, committee, resource):
+    answer = officer_api.get(f"/api/{resource}/?municipal_year=0000")
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "municipal_year": [
+            "Give a municipal year as 2017/18 (or its first year, 2017), not '0000'."
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "references"),
+    [
+        ("due_before=9999-12-31", ["CS (17/18) A01"]),
+        ("due_after=9999-12-31", []),
+        ("due_before=0001-01-01", []),
+        ("due_after=0001-01-01", ["CS (17/18) A01"]),
+    ],
+)
+def test_due_date_filters_at_the_ends_of_the_calendar_answer_plainly(
+    officer_api, overdue_action, query, references
+):
+    answer = officer_api.get(f"/api/actions/?{query}")
+    assert answer.status_code == 200
+    assert [row["reference"] for row in answer.json()["results"]] == references
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/executive-responses/?due_before=9999-12-31&due_after=0001-01-01",
+        "/api/meetings/?date_after=0001-01-01&date_before=9999-12-31",
+        "/api/action-updates/?as_of_after=0001-01-01&as_of_before=9999-12-31",
+        "/api/deferrals/?created_after=0001-01-01&created_before=9999-12-31",
+        "/api/reminders/?for_after=0001-01-01&for_before=9999-12-31",
+    ],
+)
+def test_other_date_filters_at_the_ends_of_the_calendar_answer_plainly(
+    officer_api, december, address
+):
+    assert officer_api.get(address).status_code == 200
+
+
+def test_a_due_date_beyond_the_planning_horizon_is_a_400_naming_the_field(
+    officer_api, overdue_action
+):
+    answer = officer_api.patch(
+        f"/api/actions/{overdue_action.pk}/", {"due_date": "9999-12-31"}, format="json"
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"due_date": [BEYOND]}
+    overdue_action.refresh_from_db()
+    assert overdue_action.due_date == dt.date(2018, 1, 10)
+
+
+def test_a_due_date_on_the_planning_horizon_is_accepted(officer_api, overdue_action):
+    answer = officer_api.patch(
+        f"/api/actions/{overdue_action.pk}/", {"due_date": "2118-01-22"}, format="json"
+    )
+    assert answer.status_code == 200
+    assert answer.json()["due_date"] == "2118-01-22"
+
+
+def test_a_meeting_beyond_the_planning_horizon_is_a_400_naming_the_field(officer_api, committee):
+    from committees.models import Meeting
+
+    for day in ("9999-12-31", "2118-01-23"):
+        answer = officer_api.post(
+            "/api/meetings/", {"committee": committee.pk, "date": day}, format="json"
+        )
+        assert answer.status_code == 400
+        assert answer.json() == {"date": [BEYOND]}
+    assert not Meeting.objects.exists()
+
+
+def test_executive_response_dates_beyond_the_planning_horizon_are_a_400(
+    officer_api, recommendation
+):
+    from actions.models import ExecutiveResponse
+
+    refused = officer_api.post(
+        "/api/executive-responses/",
+        {"resolution": recommendation.pk, "referred_on": "9999-12-31"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"referred_on": [BEYOND]}
+    assert not ExecutiveResponse.objects.exists()
+    referred = officer_api.post(
+        "/api/executive-responses/",
+        {"resolution": recommendation.pk, "referred_on": "2018-01-15"},
+        format="json",
+    )
+    assert referred.status_code == 201
+    address = f"/api/executive-responses/{referred.json()['id']}/"
+    implemented = officer_api.patch(
+        address,
+        {"implementation": "implemented", "implemented_on": "9999-12-31"},
+        format="json",
+    )
+    assert implemented.status_code == 400
+    assert implemented.json() == {"implemented_on": [BEYOND]}
+    answered = officer_api.post(
+        address + "respond/",
+        {"decision": "accepted", "responded_on": "9999-12-31"},
+        format="json",
+    )
+    assert answered.status_code == 400
+    assert answered.json() == {"responded_on": [BEYOND]}
+
+
+def test_an_update_dated_far_in_the_future_is_a_400_naming_the_field(officer_api, overdue_action):
+    answer = officer_api.post(
+        "/api/action-updates/",
+        {"action": overdue_action.pk, "text": "Chased.", "rag": "AMBER", "as_of": "9999-12-31"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"as_of": ["The reporting date cannot be in the future."]}
+
+
+def test_the_admin_refuses_a_meeting_beyond_the_planning_horizon(client, clock, priya, committee):
+    from committees.models import Meeting
+
+    priya.user.is_superuser = True
+    priya.user.save()
+    client.force_login(priya.user)
+    answer = client.post(
+        "/admin/committees/meeting/add/",
+        {"committee": committee.pk, "date": "9999-12-31", "status": "scheduled"},
+    )
+    assert answer.status_code == 200
+    assert BEYOND in answer.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_membership_dated_far_ahead_is_not_a_server_error(officer_api, committee, dev):
+    answer = officer_api.post(
+        "/api/memberships/",
+        {
+            "committee": committee.pk,
+            "person": dev.pk,
+            "role": "member",
+            "start_date": "2018-01-22",
+            "end_date": "9999-12-31",
+        },
+        format="json",
+    )
+    assert answer.status_code == 201
+
+
+FAR_FUTURE_MINUTES = """Minutes of a meeting of the Children's Services Overview and Scrutiny \
+Committee held at the Civic Offices on Tuesday 12 December 2017 at 7.00 pm
+
+Item 1 Placement Stability Update
+
+RESOLVED \u2013 That the update be noted.
+"""
+
+
+def test_the_importer_refuses_minutes_dated_beyond_the_planning_horizon(clock, committee, priya):
+    from committees.models import Meeting
+    from tracker.importer.parsing import propose
+    from tracker.importer.saving import SavingError, save_proposal
+
+    proposal = propose(FAR_FUTURE_MINUTES, committee=committee)
+    # The parser reads only plausible years; the rule still stands before the database.
+    assert proposal.meetings[0].date == "2017-12-12"
+    proposal.meetings[0].date = "9999-12-31"
+    with pytest.raises(SavingError) as refused:
+        save_proposal(proposal, committee, by=priya.user)
+    assert f"date: {BEYOND}" in str(refused.value)
+    assert not Meeting.objects.exists()

@@ -43,7 +43,12 @@ class MunicipalYearField(forms.CharField):
         if value in (None, ""):
             return None
         match = re.fullmatch(r"(\d{4})(?:/(\d{2}))?", value.strip())
-        if not match or (match.group(2) and int(match.group(2)) != (int(match.group(1)) + 1) % 100):
+        # Year 0 is no year at all: the calendar (and so the database lookup) starts at 1.
+        if (
+            not match
+            or int(match.group(1)) < 1
+            or (match.group(2) and int(match.group(2)) != (int(match.group(1)) + 1) % 100)
+        ):
             raise forms.ValidationError(
                 f"Give a municipal year as 2017/18 (or its first year, 2017), not {value!r}."
             )
