@@ -427,3 +427,83 @@ def test_the_importer_refuses_minutes_dated_beyond_the_planning_horizon(clock, c
         save_proposal(proposal, committee, by=priya.user)
     assert f"date: {BEYOND}" in str(refused.value)
     assert not Meeting.objects.exists()
+
+
+# --- The API cache never answers one reader with another's page -----------------------------
+
+
+@pytest.fixture
+def caching(settings, db):
+    from tracker.models import DataVersion
+
+    settings.API_CACHE_SECONDS = 300
+    DataVersion.objects.get_or_create(pk=1)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def omar(db):
+    """A second democratic services officer (staff)."""
+    from django.contrib.auth import get_user_model
+
+    from committees.models import Person
+
+    user = get_user_model().objects.create_user(
+        "omar", "omar.haddad@riverside.example", "omar-pass", is_staff=True
+    )
+    return Person.objects.create(name="Omar Haddad", email=user.email, user=user)
+
+
+@pytest.fixture
+def omars_action(committee, december_item, omar):
+    from actions.models import Action
+
+    return Action.objects.create(
+        committee=committee,
+        agenda_item=december_item,
+        title="Circulate the revised terms of reference",
+        owner=omar,
+        due_date=dt.date(2018, 1, 31),
+    )
+
+
+def signed_in(person) -> APIClient:
+    api = APIClient()
+    api.force_login(person.user)
+    return api
+
+
+def test_each_staff_member_reads_their_own_actions_with_owner_me(
+    caching, overdue_action, omars_action, priya, omar
+):
+    def mine(person):
+        answer = signed_in(person).get("/api/actions/?owner=me")
+        assert answer.status_code == 200
+        return [row["reference"] for row in answer.json()["results"]]
+
+    assert mine(priya) == []
+    assert mine(omar) == ["CS (17/18) A02"]
+    # Asked again, each is answered from their own cached page.
+    assert mine(priya) == []
+    assert mine(omar) == ["CS (17/18) A02"]
+
+
+def test_owner_me_with_other_filters_is_still_the_readers_own(
+    caching, overdue_action, omars_action, priya, omar
+):
+    address = "/api/actions/?status=open&owner=me&ordering=due_date"
+    assert signed_in(omar).get(address).json()["count"] == 1
+    assert signed_in(priya).get(address).json()["count"] == 0
+
+
+def test_staff_still_share_cached_answers_that_do_not_depend_on_who_asks(
+    caching, overdue_action, priya, omar, django_assert_num_queries
+):
+    first = signed_in(priya).get("/api/actions/")
+    omars = signed_in(omar)
+    # The session, the user and the data version; no action queries.
+    with django_assert_num_queries(3):
+        again = omars.get("/api/actions/")
+    assert again.json() == first.json()

@@ -4,7 +4,8 @@ A JSON list or detail is cached under the data version (`tracker.DataVersion`, b
 after every committed change to committees' and actions' records), today's date (overdue
 and days late change at midnight), the reader's audience and the full address. The
 audience is "staff" (who see everything), "public" (anonymous), or the signed-in user
-themselves: what one user may see is never served to another. The version is read from
+themselves: what one user may see is never served to another, and a staff member's query
+that names the reader (`?owner=me`) is kept for that reader alone. The version is read from
 the database on each request, so every server process agrees on it whatever the cache.
 """
 
@@ -15,6 +16,7 @@ from django.db.models import F
 from rest_framework.response import Response
 
 from committees.models import today
+from tracker.api.filters import names_the_reader
 from tracker.models import DataVersion
 
 CACHED_APPS = {"committees", "actions"}
@@ -41,10 +43,16 @@ def is_cached_model(model) -> bool:
     return model._meta.app_label in CACHED_APPS and not model.__name__.startswith("Historical")
 
 
-def audience(user) -> str:
+def audience(request) -> str:
+    """Whose answer this is: the public's, every staff member's (staff see everything alike),
+    or one reader's own. A staff member's answer is theirs alone when the query names the
+    reader (`?owner=me`), since it then depends on who asks."""
+    user = request.user
     if not user.is_authenticated:
         return "public"
-    return "staff" if user.is_staff else f"user:{user.pk}"
+    if user.is_staff and not names_the_reader(request.GET):
+        return "staff"
+    return f"user:{user.pk}"
 
 
 def cached_read(request, build) -> Response:
@@ -60,7 +68,7 @@ def cached_read(request, build) -> Response:
     if version is None or renderer is None or renderer.format != "json":
         return build()
     key = (
-        f"api:{version}:{today():%Y%m%d}:{audience(request.user)}:"
+        f"api:{version}:{today():%Y%m%d}:{audience(request)}:"
         f"{request.get_host()}{request.get_full_path()}"
     )
     data = cache.get(key)

@@ -282,6 +282,16 @@ class ResolutionFilter(VisibleChoices):
         fields = ["committee", "municipal_year", "meeting", "agenda_item", "kind"]
 
 
+# The word that stands for whoever asks (`?owner=me`). An answer to a query holding it is the
+# reader's own, so the API cache keeps it for that reader alone (tracker/api/caching.py).
+THE_READER = "me"
+
+
+def names_the_reader(params) -> bool:
+    """Whether a query (a QueryDict) asks about whoever sends it."""
+    return any(THE_READER in params.getlist(name) for name in params)
+
+
 class ActionFilter(VisibleChoices):
     committee = committee_filter("committee")
     municipal_year = MunicipalYearFilter(field_name="municipal_year")
@@ -291,7 +301,9 @@ class ActionFilter(VisibleChoices):
     owner = filters.CharFilter(
         method="filter_owner",
         help_text="A person's id, or `me` for the signed-in user.",
-        validators=[RegexValidator(r"^(me|[0-9]{1,18})$", "Give a person's id, or `me`.")],
+        validators=[
+            RegexValidator(rf"^({THE_READER}|[0-9]{{1,18}})$", "Give a person's id, or `me`.")
+        ],
     )
     rag = filters.ChoiceFilter(
         field_name="latest_rag", choices=RAG.choices, help_text="The RAG of the latest update."
@@ -307,7 +319,7 @@ class ActionFilter(VisibleChoices):
         fields = ["committee", "municipal_year", "resolution", "agenda_item", "status"]
 
     def filter_owner(self, qs, name, value):
-        if value == "me":
+        if value == THE_READER:
             user = self.request.user if self.request else None
             if not user or not user.is_authenticated:
                 return qs.none()
