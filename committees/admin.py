@@ -297,6 +297,21 @@ class PersonAdmin(ModelAdmin):
     search_fields = ("name", "email", "job_title", "organisation")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
+    actions = ["reset_calendar_addresses"]
+
+    @admin.action(
+        description="Reset the calendar addresses of the selected people",
+        permissions=["change"],
+    )
+    def reset_calendar_addresses(self, request, queryset):
+        count = queryset.reset_calendar_addresses()
+        self.message_user(
+            request,
+            f"Reset the calendar {'address' if count == 1 else 'addresses'} of "
+            f"{plural(count, 'person', 'people')}: their old "
+            f"{'address no longer works' if count == 1 else 'addresses no longer work'}.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(MunicipalYear)

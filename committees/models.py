@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -103,6 +103,11 @@ class Authority(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    def reset_calendar_addresses(self) -> int:
+        """Revoke these people's calendar addresses: each address is signed with the count
+        of resets (tracker/calendars.py), so every one given out before stops working."""
+        return self.update(calendar_address_resets=F("calendar_address_resets") + 1)
+
     def visible_to(self, user):
         """Signed-in users see everyone; the public sees the people of published committees
         (members and their officers), never someone named only on confidential business."""
@@ -134,6 +139,12 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    calendar_address_resets = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many times the person's calendar address was reset; each reset "
+        "revokes the address given out before.",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -144,6 +155,11 @@ class Person(models.Model):
 
     def __str__(self):
         return f"Councillor {self.name}" if self.is_councillor else self.name
+
+    def reset_calendar_address(self) -> None:
+        """Revoke this person's calendar address; the next one shown to them works instead."""
+        Person.objects.filter(pk=self.pk).reset_calendar_addresses()
+        self.refresh_from_db(fields=["calendar_address_resets"])
 
 
 class MunicipalYear(models.Model):

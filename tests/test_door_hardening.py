@@ -507,3 +507,100 @@ def test_staff_still_share_cached_answers_that_do_not_depend_on_who_asks(
     with django_assert_num_queries(3):
         again = omars.get("/api/actions/")
     assert again.json() == first.json()
+
+
+# --- A person's calendar address can be revoked without changing SECRET_KEY -----------------
+
+
+def feed_address(page) -> str:
+    """The calendar address shown on My work, as a path."""
+    return page.context["feed_url"].removeprefix("http://testserver")
+
+
+def test_a_person_resets_their_calendar_address_and_the_old_one_stops_working(
+    client, clock, overdue_action, dev
+):
+    client.force_login(dev.user)
+    old = feed_address(client.get("/my-work/"))
+    assert client.get(old).status_code == 200
+    reset = client.post("/my-work/calendar-address/reset/")
+    assert reset.status_code == 302 and reset["Location"] == "/my-work/#calendar"
+    page = client.get("/my-work/")
+    assert (
+        "Your calendar address has been reset: the old address no longer works. Subscribe to "
+        "the new address below." in page.content.decode()
+    )
+    new = feed_address(page)
+    assert new != old
+    assert client.get(old).status_code == 404
+    feed = client.get(new)
+    assert feed.status_code == 200
+    assert "CS (17/18) A01" in feed.content.decode()
+    # A second reset revokes the second address too.
+    client.post("/my-work/calendar-address/reset/")
+    assert client.get(new).status_code == 404
+    assert client.get(feed_address(client.get("/my-work/"))).status_code == 200
+
+
+def test_my_work_offers_the_reset_and_says_the_old_address_stops_working(client, clock, dev):
+    client.force_login(dev.user)
+    html = client.get("/my-work/").content.decode()
+    button = '<button type="submit" class="button button--secondary">Reset my calendar address'
+    assert '<form method="post" action="/my-work/calendar-address/reset/">' in html
+    assert button + "</button>" in html
+    assert (
+        "If anyone else may have your address, reset it: the old address stops working at once "
+        "and My work shows a new one, which you subscribe to instead." in html
+    )
+
+
+def test_a_calendar_address_is_reset_only_by_a_signed_in_post(client, clock, dev):
+    before = feed_address_of(dev)
+    anonymous = client.post("/my-work/calendar-address/reset/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/accounts/login/")
+    client.force_login(dev.user)
+    assert client.get("/my-work/calendar-address/reset/").status_code == 405
+    assert feed_address_of(dev) == before
+    assert client.get(before).status_code == 200
+
+
+def feed_address_of(person) -> str:
+    from committees.models import Person
+    from tracker.calendars import person_feed_url
+
+    return person_feed_url(Person.objects.get(pk=person.pk))
+
+
+def test_an_address_given_out_before_resets_existed_works_until_the_first_reset(client, clock, dev):
+    from django.core import signing
+
+    from tracker.calendars import FEED_SALT
+
+    given_out = f"/calendar/{signing.dumps({'person': dev.pk}, salt=FEED_SALT)}.ics"
+    assert client.get(given_out).status_code == 200
+    assert feed_address_of(dev) == given_out  # never reset: the same address as before
+    dev.reset_calendar_address()
+    assert client.get(given_out).status_code == 404
+
+
+def test_an_officer_resets_peoples_calendar_addresses_from_the_person_admin(
+    client, clock, priya, dev, alan
+):
+    old_dev, old_alan = feed_address_of(dev), feed_address_of(alan)
+    priya.user.is_superuser = True
+    priya.user.save()
+    client.force_login(priya.user)
+    answer = client.post(
+        "/admin/committees/person/",
+        {"action": "reset_calendar_addresses", "_selected_action": [dev.pk]},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    assert (
+        "Reset the calendar address of 1 person: their old address no longer works."
+        in answer.content.decode()
+    )
+    assert client.get(old_dev).status_code == 404
+    assert client.get(feed_address_of(dev)).status_code == 200
+    assert client.get(old_alan).status_code == 200  # not selected, not reset

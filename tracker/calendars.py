@@ -3,7 +3,8 @@
 A committee's feed is public for a published committee and holds only public facts: its
 published meetings (date, time, venue) and their report deadlines. A person's feed is
 reached without a session (a calendar client cannot sign in), by a signed token naming the
-person; changing SECRET_KEY revokes every such link. It holds that person's report
+person; resetting the person's address (on My work, or by an officer in the admin) revokes
+theirs, and changing SECRET_KEY revokes every such link. It holds that person's report
 deadlines and the due dates of their open actions, named only by what anyone may read
 (an exempt item's public title), since a calendar leaves the council's systems.
 """
@@ -24,15 +25,26 @@ MEETING_LENGTH = dt.timedelta(hours=2)
 
 
 def person_token(person: Person) -> str:
-    return signing.dumps({"person": person.pk}, salt=FEED_SALT)
+    """The signed token of the person's calendar address. It names the person and how many
+    times their address was reset (left out while that is none, so the addresses given out
+    before resets existed stay as they were)."""
+    data = {"person": person.pk}
+    if person.calendar_address_resets:
+        data["reset"] = person.calendar_address_resets
+    return signing.dumps(data, salt=FEED_SALT)
 
 
 def person_from_token(token: str) -> Person | None:
+    """The person whose current calendar address this token is, or None: a forged token, or
+    one given out before the person's address was last reset (`Person.reset_calendar_address`)."""
     try:
         data = signing.loads(token, salt=FEED_SALT)
     except signing.BadSignature:
         return None
-    return Person.objects.filter(pk=data.get("person")).first()
+    person = Person.objects.filter(pk=data.get("person")).first()
+    if person is None or data.get("reset", 0) != person.calendar_address_resets:
+        return None
+    return person
 
 
 def person_feed_url(person: Person) -> str:

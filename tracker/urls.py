@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     # Pages
     path("my-work/", mywork.my_work, name="my-work"),
+    path(
+        "my-work/calendar-address/reset/",
+        mywork.reset_calendar_address,
+        name="reset-calendar-address",
+    ),
     path("committees/", committees.committee_list, name="committee-list"),
     path("committees/<slug:slug>/", committees.committee_detail, name="committee"),
     path("committees/<slug:slug>/actions/", committees.committee_actions, name="committee-actions"),

@@ -2,9 +2,13 @@
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from actions.models import Action, ExecutiveResponse
 from committees.models import AgendaItem, Committee, Deferral, WorkProgrammeTopic
@@ -84,6 +88,22 @@ def my_work(request):
     if user.is_staff:
         context.update(chasing(user, on))
     return render(request, "tracker/pages/my_work.html", context)
+
+
+@login_required
+@require_POST
+def reset_calendar_address(request):
+    """The person revokes their calendar address (someone else may have it) and gets a new one."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404("You have no calendar address to reset.")
+    person.reset_calendar_address()
+    messages.success(
+        request,
+        "Your calendar address has been reset: the old address no longer works. Subscribe to "
+        "the new address below.",
+    )
+    return redirect(reverse("tracker:my-work") + "#calendar")
 
 
 def chasing(user, on: dt.date) -> dict:
