@@ -9,7 +9,7 @@ through the same service functions as the admin and pages, so it sends the same 
 """
 
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import (
@@ -360,10 +360,14 @@ class ResolutionViewSet(TrackerViewSet):
         item = data_or(obj, "agenda_item")
         return item.meeting.committee if item else None
 
-    def perform_destroy(self, instance):
-        if refusal := instance.deletion_refusal():
-            raise Conflict(refusal)
-        instance.delete()
+
+def latest_rag():
+    return Subquery(
+        ActionUpdate.objects.filter(action=OuterRef("pk"))
+        .exclude(rag="")
+        .order_by("-as_of", "-recorded_at", "-pk")
+        .values("rag")[:1]
+    )
 
 
 class ActionViewSet(TrackerViewSet):
@@ -375,7 +379,7 @@ class ActionViewSet(TrackerViewSet):
         return (
             Action.objects.visible_to(user)
             .with_due_on()
-            .with_latest_rag()
+            .annotate(latest_rag=latest_rag())
             .select_related("committee", "municipal_year", "due_back_meeting")
             .defer("committee__remit")
             .order_by("committee__name", "municipal_year__start_date", "sequence")
@@ -385,8 +389,8 @@ class ActionViewSet(TrackerViewSet):
         return data_or(obj, "committee")
 
     def perform_destroy(self, instance):
-        if refusal := instance.deletion_refusal():
-            raise Conflict(refusal)
+        if instance.updates.exists():
+            raise Conflict("An action with progress recorded is kept; withdraw it instead.")
         instance.delete()
 
     def closing_note(self, request):
@@ -455,6 +459,10 @@ class ActionUpdateViewSet(
         if not found.may_update(user):
             raise exceptions.PermissionDenied(
                 "Only the action's owner, its committee's chairs and democratic services record progress."
+            )
+        if data.get("closes_action") and not found.may_sign_off(user):
+            raise exceptions.PermissionDenied(
+                "Only the chair or vice-chair (or democratic services) closes an action."
             )
         serializer.instance = progress.record_update(
             found,
