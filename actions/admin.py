@@ -15,7 +15,6 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
@@ -26,6 +25,29 @@ from committees import admin as committees_admin
 from committees.models import AgendaItem, today
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+def refuse_deleting_history(deleted_objects, objs):
+    """The delete confirmation (one object or the bulk action), refused with the model's own
+    words (`deletion_refusal`, which the API gives too) for each object that keeps history."""
+    to_delete, model_count, perms_needed, protected = deleted_objects
+    refusals = [refusal for obj in objs if (refusal := obj.deletion_refusal())]
+    if refusals:
+        return to_delete, model_count, set(), refusals
+    return to_delete, model_count, perms_needed, protected
+
+
+class KeepHistoryFormSet(BaseInlineFormSet):
+    """An inline whose rows may be deleted only when they keep no history (the rule is the
+    model's `deletion_refusal`, the same words the API and the delete page give)."""
+
+    def clean(self):
+        # Before the admin's own check of protected rows (in super().clean()), which would
+        # refuse in other words.
+        for form in self.initial_forms:
+            if self._should_delete_form(form) and (refusal := form.instance.deletion_refusal()):
+                raise ValidationError(refusal)
+        super().clean()
 
 
 # --- Resolutions -----------------------------------------------------------------------------
@@ -55,6 +77,7 @@ class ActionInline(committees_admin.TabularInline):
     """Actions arising from a resolution; their committee and item follow from it."""
 
     model = Action
+    formset = KeepHistoryFormSet
     fields = ("reference", "title", "owner", "due_date", "due_back_meeting", "status")
     readonly_fields = ("reference", "status")
     autocomplete_fields = ("owner", "due_back_meeting")
@@ -90,6 +113,9 @@ class ResolutionAdmin(committees_admin.HistoryAdmin):
         ):
             queryset = queryset.recommendations()
         return queryset, may_have_duplicates
+
+    def get_deleted_objects(self, objs, request):
+        return refuse_deleting_history(super().get_deleted_objects(objs, request), objs)
 
     @admin.display(description="text")
     def short_text(self, obj):
@@ -258,29 +284,24 @@ class ActionAdmin(committees_admin.HistoryAdmin):
     actions = ["sign_off_selected", "withdraw_selected"]
 
     def get_queryset(self, request):
-        latest_rag = (
-            ActionUpdate.objects.filter(action=OuterRef("pk"))
-            .exclude(rag="")
-            .order_by("-as_of", "-recorded_at")
-            .values("rag")[:1]
-        )
         # Not `with_due_on()`: its `due_on` annotation collides with the model property.
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                due_on_date=Coalesce("due_date", "due_back_meeting__date"),
-                latest_rag_value=Subquery(latest_rag),
-            )
+            .annotate(due_on_date=Coalesce("due_date", "due_back_meeting__date"))
+            .with_latest_rag()
         )
+
+    def get_deleted_objects(self, objs, request):
+        return refuse_deleting_history(super().get_deleted_objects(objs, request), objs)
 
     @admin.display(description="due", ordering="due_on_date")
     def due_on(self, obj):
         return getattr(obj, "due_on_date", None) or obj.due_on
 
-    @admin.display(description="latest RAG", ordering="latest_rag_value")
+    @admin.display(description="latest RAG", ordering="latest_rag")
     def latest_rag(self, obj):
-        value = obj.latest_rag_value
+        value = obj.latest_rag
         return RAG(value).label if value else "-"
 
     @admin.display(description="days late")

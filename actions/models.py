@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, ProtectedError, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from committees import calendar
 from committees.history import TrackedQuerySet
 from committees.models import (
+    LONDON,
     AgendaItem,
     Committee,
     Meeting,
@@ -129,6 +130,30 @@ class Resolution(models.Model):
         if not self.text.strip():
             raise ValidationError({"text": "A resolution needs its text."})
 
+    def deletion_refusal(self) -> str | None:
+        """Why this resolution may not be deleted (what hangs on it is history), or None.
+
+        The one rule the admin and the API both apply; `delete()` enforces it.
+        """
+        if not self.pk:
+            return None
+        if self.actions.exists():
+            return (
+                f"{self.reference} has actions, which are kept with their history: withdraw "
+                "them instead of deleting the resolution."
+            )
+        if ExecutiveResponse.objects.filter(resolution=self).exists():
+            return (
+                f"{self.reference} has the executive's response, which is kept with its "
+                "history: it cannot be deleted."
+            )
+        return None
+
+    def delete(self, *args, **kwargs):
+        if refusal := self.deletion_refusal():
+            raise ProtectedError(refusal, set(self.actions.all()))
+        return super().delete(*args, **kwargs)
+
     def save(self, *args, **kwargs):
         if not self.reference:
             with transaction.atomic():
@@ -154,6 +179,17 @@ class ActionQuerySet(TrackedQuerySet):
     def with_due_on(self):
         """Annotate `due_on_date`: the due date, or else the date of the due-back meeting."""
         return self.annotate(due_on_date=Coalesce("due_date", "due_back_meeting__date"))
+
+    def with_latest_rag(self):
+        """Annotate `latest_rag`: the RAG of the latest update that has one, in one query.
+
+        The one definition of "latest RAG", used by the pages, the API (and its `?rag=`
+        filter) and the admin: see `ActionUpdateQuerySet.latest_first`.
+        """
+        if "latest_rag" in self.query.annotations:
+            return self
+        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).exclude(rag="").latest_first()
+        return self.annotate(latest_rag=Subquery(latest.values("rag")[:1]))
 
     def overdue(self, on: dt.date | None = None):
         on = on or today()
@@ -311,7 +347,49 @@ class Action(models.Model):
         return max((on - due).days, 0) if due and self.is_open else 0
 
     def latest_update(self):
-        return self.updates.order_by("-as_of", "-recorded_at").first()
+        return self.updates.latest_first().first()
+
+    @property
+    def raised_on(self) -> dt.date:
+        """The day the action was raised: its meeting's, or else the day it was entered."""
+        origin = self._origin_meeting()
+        if origin:
+            return origin.date
+        return timezone.localtime(self.created_at, LONDON).date()
+
+    def reporting_date_problem(self, day: dt.date) -> str | None:
+        """Why progress on this action cannot be dated `day`, or None.
+
+        The one rule for an update's date, whatever door it comes through: no later than
+        today in Europe/London, and no earlier than the day the action was raised.
+        """
+        if day > today():
+            return "The reporting date cannot be in the future."
+        raised = self.raised_on
+        if day < raised:
+            return (
+                f"The reporting date cannot be before {self.reference or 'the action'} was "
+                f"raised, on {raised:%-d %B %Y}."
+            )
+        return None
+
+    def deletion_refusal(self) -> str | None:
+        """Why this action may not be deleted (its RAG history is kept), or None.
+
+        The one rule the admin and the API both apply; `delete()` enforces it, and the
+        updates' PROTECT stops a bulk delete too.
+        """
+        if self.pk and self.updates.exists():
+            return (
+                f"{self.reference} has progress recorded, which is kept as its history: "
+                "withdraw the action instead of deleting it."
+            )
+        return None
+
+    def delete(self, *args, **kwargs):
+        if refusal := self.deletion_refusal():
+            raise ProtectedError(refusal, set(self.updates.all()))
+        return super().delete(*args, **kwargs)
 
     def _origin_meeting(self) -> Meeting | None:
         item = self.agenda_item or (self.resolution.agenda_item if self.resolution_id else None)
@@ -401,6 +479,10 @@ class ActionUpdateQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(action__in=Action.objects.visible_to(user))
 
+    def latest_first(self):
+        """The latest reporting date first; on the same date, the latest recorded first."""
+        return self.order_by("-as_of", "-recorded_at", "-pk")
+
     def rag_history(self):
         """The RAG timeline: every update that carried a RAG value, oldest first."""
         return self.exclude(rag="").order_by("as_of", "recorded_at")
@@ -409,7 +491,13 @@ class ActionUpdateQuerySet(models.QuerySet):
 class ActionUpdate(models.Model):
     """A dated progress note on an action; the updates together are its RAG history."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    COMPLETED_BY_SIGN_OFF = (
+        "Completed is recorded only by signing the action off, which the committee's chair or "
+        "vice-chair (or democratic services) does."
+    )
+
+    # Updates are the action's history: an action with any is withdrawn, never deleted.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     as_of = models.DateField(default=today, help_text="The reporting date this update speaks for.")
     text = models.TextField()
     rag = models.CharField(max_length=10, choices=RAG.choices, blank=True, verbose_name="RAG")
@@ -453,8 +541,20 @@ class ActionUpdate(models.Model):
         return f"{self.action.reference} update of {self.as_of:%-d %B %Y}"
 
     def clean(self):
+        errors = {}
         if not self.text.strip():
-            raise ValidationError({"text": "Say what has happened."})
+            errors["text"] = "Say what has happened."
+        if self.rag == RAG.COMPLETED and not self.closes_action:
+            errors["rag"] = self.COMPLETED_BY_SIGN_OFF
+        problem = (
+            self.action.reporting_date_problem(self.as_of)
+            if self.action_id and self.as_of
+            else None
+        )
+        if problem:
+            errors["as_of"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExecutiveResponseQuerySet(TrackedQuerySet):

@@ -7,11 +7,16 @@ point (admin, API, pages, the reminder's link) records progress through these fu
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from actions.models import RAG, Action, ActionUpdate
 from committees.models import Person, today
+
+SIGN_OFF_REFUSED = (
+    "Only the committee's chair or vice-chair (or democratic services) signs an action off or "
+    "closes it."
+)
 
 
 def record_update(
@@ -26,9 +31,20 @@ def record_update(
     by=None,
     by_person: Person | None = None,
 ) -> ActionUpdate:
-    """Add a progress update; a closing update also closes the action."""
+    """Add a progress update; a closing update also closes the action.
+
+    The rules every door gets from here (and from `ActionUpdate.clean`): the update is dated
+    from the day the action was raised to today; Completed comes only with the closing update
+    of a sign-off; and only the chair, vice-chair or democratic services close an action.
+    `by=None` and no `by_person` is the tracker itself (the demo loader, a data fix).
+    """
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
+        tracker_itself = by is None and by_person is None
+        if closes and not tracker_itself and not (by and action.may_sign_off(by)):
+            raise PermissionDenied(SIGN_OFF_REFUSED)
+        if rag == RAG.COMPLETED and close_as != Action.Status.COMPLETED:
+            raise ValidationError({"rag": ActionUpdate.COMPLETED_BY_SIGN_OFF})
         if not action.is_open:
             raise ValidationError(
                 f"{action.reference} was {action.get_status_display().lower()} on "

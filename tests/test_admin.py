@@ -65,6 +65,10 @@ HISTORY_MODELS = [
 ]
 
 
+# When the actions raised at no meeting were entered: their updates are dated from then on.
+ENTERED = dt.datetime(2017, 12, 13, 9, 0, tzinfo=dt.UTC)
+
+
 def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
@@ -121,11 +125,13 @@ def centres_item(february, dev):
 
 @pytest.fixture
 def action(committee, dev):
+    """Entered by hand (no meeting) on 13 December 2017: its updates are dated from then on."""
     return Action.objects.create(
         committee=committee,
         title="Circulate the Delivery Plan to Panel members",
         owner=dev,
         due_date=dt.date(2018, 1, 31),
+        created_at=ENTERED,
     )
 
 
@@ -814,7 +820,9 @@ def test_two_closing_updates_at_once_are_refused_on_the_form(officer_client, act
 
 
 def test_it_signs_off_selected_actions(officer_client, priya, committee, action, dev):
-    second = Action.objects.create(committee=committee, title="Send round the numbers", owner=dev)
+    second = Action.objects.create(
+        committee=committee, title="Send round the numbers", owner=dev, created_at=ENTERED
+    )
     response = run_action(
         officer_client,
         Action,
@@ -841,7 +849,9 @@ def test_it_signs_off_selected_actions(officer_client, priya, committee, action,
 def test_signing_off_a_closed_action_closes_none_of_the_selection(
     officer_client, committee, action, dev
 ):
-    closed = Action.objects.create(committee=committee, title="Send round the numbers", owner=dev)
+    closed = Action.objects.create(
+        committee=committee, title="Send round the numbers", owner=dev, created_at=ENTERED
+    )
     record_update(closed, text="Sent", closes=True, as_of=dt.date(2018, 1, 3))
     response = run_action(
         officer_client,
@@ -891,6 +901,7 @@ def test_the_action_list_shows_due_date_latest_rag_and_days_late_in_bounded_quer
             owner=owners[n % 3],
             due_date=None if n == 0 else now - dt.timedelta(days=n - 10),
             due_back_meeting=back_at if n == 0 else None,
+            created_at=dt.datetime.combine(now - dt.timedelta(days=30), dt.time(9), tzinfo=dt.UTC),
         )
         record_update(action, text="Started", rag=RAG.RED, as_of=now - dt.timedelta(days=20))
         record_update(action, text="Moving", rag=RAG.GREEN, as_of=now - dt.timedelta(days=2))

@@ -86,7 +86,7 @@ def grow(w, n: int) -> None:
                 owner=member,
                 due_back_meeting=w.february,
             )
-            progress.record_update(action, text=f"Progress {i}.", rag=rag, as_of=D(2018, 1, 2))
+            progress.record_update(action, text=f"Progress {i}.", rag=rag, as_of=meeting.date)
         responses.refer_to_executive(recommendation, referred_on=D(2018, 1, 15))
         Reminder.objects.create(
             rule=Reminder.Rule.REPORT_DUE_SOON,

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, ActionUpdate
+from actions.models import RAG, Action, ActionUpdate
 from committees.models import Committee
 
 
@@ -62,6 +62,7 @@ def tracker_rows(
     """The committee's actions `user` may see, oldest reference first, in three queries."""
     actions = (
         Action.objects.visible_to(user)
+        .with_latest_rag()
         .filter(committee=committee)
         .select_related("owner", "due_back_meeting", "agenda_item__meeting", "municipal_year")
         .prefetch_related(
@@ -78,7 +79,6 @@ def tracker_rows(
     rows = []
     for action in actions:
         latest = action.timeline[-1] if action.timeline else None
-        rags = [u.rag for u in action.timeline if u.rag]
         item = action.agenda_item
         if action.due_date:
             due = f"{action.due_date:%-d %B %Y}"
@@ -97,7 +97,7 @@ def tracker_rows(
                 due=due,
                 due_date=action.due_on,
                 status=action.get_status_display(),
-                rag=rags[-1].title() if rags else "",
+                rag=RAG(action.latest_rag).label if action.latest_rag else "",
                 latest_update=latest.text if latest else "",
                 latest_update_on=latest.as_of if latest else None,
                 days_late=action.days_late(on),

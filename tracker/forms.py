@@ -3,6 +3,15 @@ from django import forms
 from actions.models import RAG, Progress
 
 
+class RagField(forms.ChoiceField):
+    """Offers the RAG values an update may carry, and lets any RAG value through to the
+    progress rules (`actions.progress.record_update`), so that Completed sent without a
+    sign-off is refused there, with the same words as at every other door."""
+
+    def valid_value(self, value):
+        return value in RAG.values or super().valid_value(value)
+
+
 class ProgressUpdateForm(forms.Form):
     """Progress on an action: from a reminder's link, and (with a date) on the action page."""
 
@@ -12,7 +21,7 @@ class ProgressUpdateForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Say what has happened since the last update."},
     )
-    rag = forms.ChoiceField(
+    rag = RagField(
         label="RAG status",
         choices=[("", "No change"), *[c for c in RAG.choices if c[0] != RAG.COMPLETED]],
         required=False,

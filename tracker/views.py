@@ -1,5 +1,6 @@
 """Pages reached from reminder emails without signing in: one signed link, one job, once."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import render
 from django.views import View
@@ -11,6 +12,7 @@ from committees.reports import record_report_submitted
 from tracker import links
 from tracker.forms import ProgressUpdateForm
 from tracker.models import UsedLink
+from tracker.pages.common import add_errors
 
 
 def _refuse(request, message: str, status: int = 400):
@@ -85,6 +87,15 @@ class ActionUpdateLinkView(View):
                 )
         except IntegrityError:
             return _refuse(request, USED, status=410)
+        except ValidationError as error:
+            # The progress rules refused it; the link is not spent, so it can be corrected.
+            add_errors(form, error)
+            return render(
+                request,
+                self.template_name,
+                {"action": action, "person": person, "form": form},
+                status=400,
+            )
         return render(request, "tracker/link_done.html", {"action": action, "update": update})
 
 

@@ -306,7 +306,7 @@ class ActionFilter(VisibleChoices):
         ],
     )
     rag = filters.ChoiceFilter(
-        field_name="latest_rag", choices=RAG.choices, help_text="The RAG of the latest update."
+        method="filter_rag", choices=RAG.choices, help_text="The RAG of the latest update."
     )
     overdue = StrictBooleanFilter(method="filter_overdue")
     due_before = filters.DateFilter(field_name="due_on_date", lookup_expr="lt")
@@ -330,6 +330,9 @@ class ActionFilter(VisibleChoices):
         if value:
             return qs.overdue()
         return qs.exclude(pk__in=Action.objects.overdue().values("pk"))
+
+    def filter_rag(self, qs, name, value):
+        return qs.with_latest_rag().filter(latest_rag=value)
 
 
 class ActionUpdateFilter(VisibleChoices):

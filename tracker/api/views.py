@@ -9,7 +9,7 @@ through the same service functions as the admin and pages, so it sends the same 
 """
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import (
@@ -360,14 +360,10 @@ class ResolutionViewSet(TrackerViewSet):
         item = data_or(obj, "agenda_item")
         return item.meeting.committee if item else None
 
-
-def latest_rag():
-    return Subquery(
-        ActionUpdate.objects.filter(action=OuterRef("pk"))
-        .exclude(rag="")
-        .order_by("-as_of", "-recorded_at", "-pk")
-        .values("rag")[:1]
-    )
+    def perform_destroy(self, instance):
+        if refusal := instance.deletion_refusal():
+            raise Conflict(refusal)
+        instance.delete()
 
 
 class ActionViewSet(TrackerViewSet):
@@ -379,7 +375,7 @@ class ActionViewSet(TrackerViewSet):
         return (
             Action.objects.visible_to(user)
             .with_due_on()
-            .annotate(latest_rag=latest_rag())
+            .with_latest_rag()
             .select_related("committee", "municipal_year", "due_back_meeting")
             .defer("committee__remit")
             .order_by("committee__name", "municipal_year__start_date", "sequence")
@@ -389,8 +385,8 @@ class ActionViewSet(TrackerViewSet):
         return data_or(obj, "committee")
 
     def perform_destroy(self, instance):
-        if instance.updates.exists():
-            raise Conflict("An action with progress recorded is kept; withdraw it instead.")
+        if refusal := instance.deletion_refusal():
+            raise Conflict(refusal)
         instance.delete()
 
     def closing_note(self, request):
@@ -459,10 +455,6 @@ class ActionUpdateViewSet(
         if not found.may_update(user):
             raise exceptions.PermissionDenied(
                 "Only the action's owner, its committee's chairs and democratic services record progress."
-            )
-        if data.get("closes_action") and not found.may_sign_off(user):
-            raise exceptions.PermissionDenied(
-                "Only the chair or vice-chair (or democratic services) closes an action."
             )
         serializer.instance = progress.record_update(
             found,

@@ -72,7 +72,7 @@ def action_detail(request, pk):
         raise PermissionDenied(
             "Only the action's owner, the committee's chairs and officers update it."
         )
-    form = ActionUpdateForm(request.POST)
+    form = ActionUpdateForm(request.POST, action=action)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -14,7 +14,6 @@ from tracker.pages.common import (
     paginate,
     sorted_by,
     visible_deferrals,
-    with_latest_rag,
 )
 from tracker.pages.forms import ActionFilterForm, CommitteeFilterForm
 
@@ -62,7 +61,10 @@ def get_committee(request, slug) -> Committee:
 def outstanding_actions(user, committee, on: dt.date):
     """Open actions in groups: overdue first (most late first), then by latest RAG."""
     actions = (
-        with_latest_rag(Action.objects.visible_to(user).open().with_due_on())
+        Action.objects.visible_to(user)
+        .open()
+        .with_due_on()
+        .with_latest_rag()
         .filter(committee=committee)
         .select_related("owner", "due_back_meeting", "agenda_item")
         .order_by("due_on_date", "sequence")
@@ -143,7 +145,9 @@ def committee_actions(request, slug):
     on = on_date()
     form = ActionFilterForm(request.GET or None)
     actions = (
-        with_latest_rag(Action.objects.visible_to(user).with_due_on())
+        Action.objects.visible_to(user)
+        .with_due_on()
+        .with_latest_rag()
         .filter(committee=committee)
         .select_related("owner", "due_back_meeting", "agenda_item")
     )

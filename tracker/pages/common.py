@@ -4,9 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch
 
-from actions.models import ActionUpdate
 from committees.models import AgendaItem, Deferral, today
 
 PER_PAGE = 25
@@ -28,19 +27,6 @@ def sorted_by(request, queryset, orders: dict[str, tuple[str, ...]], default: st
     if key not in orders:
         key = default
     return queryset.order_by(*orders[key]), key
-
-
-def with_latest_rag(actions):
-    """Annotate `latest_rag` and `latest_as_of`: the last RAG value recorded, in one query."""
-    latest = (
-        ActionUpdate.objects.filter(action=OuterRef("pk"))
-        .exclude(rag="")
-        .order_by("-as_of", "-recorded_at", "-pk")
-    )
-    return actions.annotate(
-        latest_rag=Subquery(latest.values("rag")[:1]),
-        latest_as_of=Subquery(latest.values("as_of")[:1]),
-    )
 
 
 def visible_deferrals(user) -> Prefetch:

@@ -4,7 +4,6 @@ from django import forms
 
 from actions.models import RAG
 from committees.models import Meeting, Person, WorkProgrammeTopic
-from committees.models import today as _today
 from tracker.forms import ProgressUpdateForm
 
 TBC = "tbc"
@@ -34,10 +33,16 @@ class ActionUpdateForm(ProgressUpdateForm):
         error_messages={"invalid": "Enter the reporting date as a real date, like 16 01 2018."},
     )
 
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
     def clean_as_of(self):
+        # The progress rules' own check on the date, here so it is shown with the form's
+        # other errors; record_update checks it again.
         day = self.cleaned_data["as_of"]
-        if day and day > _today():
-            raise forms.ValidationError("The reporting date cannot be in the future.")
+        if day and self.action and (problem := self.action.reporting_date_problem(day)):
+            raise forms.ValidationError(problem)
         return day
 
 

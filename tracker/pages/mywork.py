@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from actions.models import Action, ExecutiveResponse
 from committees.models import AgendaItem, Committee, Deferral, WorkProgrammeTopic
 from tracker.calendars import person_feed_url
-from tracker.pages.common import on_date, with_latest_rag
+from tracker.pages.common import on_date
 
 CHASE_DAYS = 7
 
@@ -56,7 +56,10 @@ def my_work(request):
     person = getattr(user, "person", None)
     mine = Q(report_author__user=user) | Q(lead_officer__user=user)
     actions = _late(
-        with_latest_rag(Action.objects.visible_to(user).open().with_due_on())
+        Action.objects.visible_to(user)
+        .open()
+        .with_due_on()
+        .with_latest_rag()
         .filter(owner__user=user)
         .select_related("committee", "due_back_meeting")
         .order_by(F("due_on_date").asc(nulls_last=True), "sequence"),
@@ -111,7 +114,10 @@ def chasing(user, on: dt.date) -> dict:
     week_end = on + dt.timedelta(days=CHASE_DAYS)
     committees = Committee.objects.filter(officer__user=user)
     overdue = _late(
-        with_latest_rag(Action.objects.visible_to(user).overdue(on).with_due_on())
+        Action.objects.visible_to(user)
+        .overdue(on)
+        .with_due_on()
+        .with_latest_rag()
         .filter(committee__in=committees)
         .select_related("committee", "owner", "due_back_meeting")
         .order_by("due_on_date", "sequence"),
