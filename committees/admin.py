@@ -7,6 +7,8 @@ entry point. The resolutions inline of the agenda item page is added by `actions
 (imports run one way: `committees` knows nothing of `actions`).
 """
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -17,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from committees import exemption
 from committees.deferrals import defer_item, defer_topic
 from committees.models import (
     AgendaItem,
@@ -148,9 +151,10 @@ class DeferForm(forms.Form):
 
 
 def later_meetings(committee_id, after):
+    """Meetings after `after` that business may still go to (none cancelled or postponed)."""
     return (
-        Meeting.objects.filter(committee_id=committee_id, date__gt=after)
-        .exclude(status=Meeting.Status.CANCELLED)
+        Meeting.objects.filter(committee_id=committee_id)
+        .accepting_business(on=after + dt.timedelta(days=1))
         .order_by("date")
     )
 
@@ -375,26 +379,8 @@ class MembershipAdmin(ModelAdmin):
 # --- Meetings and agendas ---------------------------------------------------------------
 
 
-class AgendaItemForm(forms.ModelForm):
-    """An item is deferred through the deferral action (which keeps the history), not by
-    setting its outcome by hand."""
-
-    def clean_outcome(self):
-        outcome = self.cleaned_data["outcome"]
-        if (
-            outcome == AgendaItem.Outcome.DEFERRED
-            and self.instance.outcome != AgendaItem.Outcome.DEFERRED
-        ):
-            raise ValidationError(
-                'To defer an item, use the "Defer to a later meeting" action on the list of '
-                "agenda items: it records where the item goes and why."
-            )
-        return outcome
-
-
 class AgendaItemInline(TabularInline):
     model = AgendaItem
-    form = AgendaItemForm
     fields = (
         "position",
         "number",
@@ -459,6 +445,44 @@ class MeetingAdmin(HistoryAdmin):
     )
     inlines = [AgendaItemInline, AttendanceInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AgendaItem:
+            return super().save_formset(request, form, formset, change)
+        changed = {f.instance.pk: f.changed_data for f in formset.forms if f.instance.pk}
+        for item in formset.save(commit=False):
+            save_item_through_exemption(request, item, changed.get(item.pk, ()), item.save)
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+        return None
+
+
+def save_item_through_exemption(request, item, changed_fields, save) -> None:
+    """Save an item from an admin form; a change to an existing item's exemption goes through
+    `committees.exemption` (as from the API), which carries it to the item's topic."""
+    asked = [name for name in exemption.EXEMPTION_FIELDS if name in changed_fields]
+    if item.pk is None or not asked:
+        save()
+        return
+    wanted = {name: getattr(item, name) for name in exemption.EXEMPTION_FIELDS}
+    stored = AgendaItem.objects.get(pk=item.pk)
+    for name in exemption.EXEMPTION_FIELDS:
+        setattr(item, name, getattr(stored, name))
+    save()
+    if wanted["is_exempt"]:
+        exemption.make_exempt(
+            item,
+            paragraph=wanted["exempt_paragraph"],
+            public_title=wanted["public_title"],
+            by=request.user,
+        )
+    elif stored.is_exempt:
+        exemption.lift_exemption(item, by=request.user)
+    else:  # a public item's public title: nothing is exempt
+        item.public_title = wanted["public_title"]
+        save()
+    item.refresh_from_db(fields=exemption.EXEMPTION_FIELDS)
+
 
 @admin.register(Attendance)
 class AttendanceAdmin(ModelAdmin):
@@ -504,7 +528,6 @@ class ItemDeferralInline(DeferralInline):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(HistoryAdmin):
-    form = AgendaItemForm
     list_display = (
         "title",
         "number",
@@ -570,6 +593,14 @@ class AgendaItemAdmin(HistoryAdmin):
     inlines = [ItemDeferralInline]
     actions = ["defer_selected_items"]
 
+    def save_model(self, request, obj, form, change):
+        save_item_through_exemption(
+            request,
+            obj,
+            form.changed_data if change else (),
+            lambda: super(AgendaItemAdmin, self).save_model(request, obj, form, change),
+        )
+
     @admin.action(description="Defer to a later meeting", permissions=["change"])
     def defer_selected_items(self, request, queryset):
         items = list(
@@ -597,27 +628,8 @@ class AgendaItemAdmin(HistoryAdmin):
 # --- Work programmes ------------------------------------------------------------------------
 
 
-class TopicForm(forms.ModelForm):
-    """A topic is deferred through the deferral action, not by setting its status by hand.
-
-    (No Meta: the admin builds it from its fields.)"""
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if (
-            status == WorkProgrammeTopic.Status.DEFERRED
-            and self.instance.status != WorkProgrammeTopic.Status.DEFERRED
-        ):
-            raise ValidationError(
-                'To defer a topic, use the "Defer to a later meeting" action on the list of '
-                "work-programme topics: it records where the topic goes and why."
-            )
-        return status
-
-
 class TopicInline(TabularInline):
     model = WorkProgrammeTopic
-    form = TopicForm
     fk_name = "work_programme"
     fields = ("title", "lead_officer", "lead_officer_text", "target_meeting", "status")
     autocomplete_fields = ("lead_officer", "target_meeting")
@@ -662,7 +674,6 @@ class WorkProgrammeAdmin(ModelAdmin):
 
 @admin.register(WorkProgrammeTopic)
 class WorkProgrammeTopicAdmin(HistoryAdmin):
-    form = TopicForm
     list_display = (
         "title",
         "committee",
@@ -701,6 +712,8 @@ class WorkProgrammeTopicAdmin(HistoryAdmin):
         "merged_into",
         "carried_over_from",
     )
+    # A topic is exempt with the Part 2 item it came from (committees.exemption).
+    readonly_fields = ("is_exempt", "exempt_paragraph", "public_title")
     inlines = [DeferralInline]
     actions = ["defer_selected_topics"]
 
@@ -738,9 +751,13 @@ class WorkProgrammeTopicAdmin(HistoryAdmin):
             topics,
             noun="topic",
             committee_of=lambda topic: topic.work_programme.committee_id,
-            earliest=min(
-                topic.target_meeting.date if topic.target_meeting_id else today()
-                for topic in topics
+            # Moved now, between meetings: only to meetings still to come.
+            earliest=max(
+                today() - dt.timedelta(days=1),
+                min(
+                    topic.target_meeting.date if topic.target_meeting_id else today()
+                    for topic in topics
+                ),
             ),
             defer=defer_topic,
             title="Defer work-programme topics to a later meeting",

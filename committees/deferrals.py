@@ -12,6 +12,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from committees.exemption import derived_exemption
 from committees.models import AgendaItem, Deferral, Meeting, WorkProgramme, WorkProgrammeTopic
 
 # Sent with `deferral=` once the deferral is committed.
@@ -22,8 +23,9 @@ def topic_for_item(item: AgendaItem, by=None) -> WorkProgrammeTopic:
     """The work-programme topic behind an agenda item, created for it if it has none."""
     if item.topic_id:
         return item.topic
-    # The topic is public with its work programme, so an exempt item lends it only its
-    # public title (its real title is as confidential as its report).
+    # An exempt item lends the topic only its public title (its real title is as
+    # confidential as its report), and its exemption: the topic's lead, meeting, origin and
+    # deferrals are shown only to those who may read the item.
     number = f"{item.number}. " if item.number is not None else ""
     topic = WorkProgrammeTopic(
         work_programme=WorkProgramme.for_meeting(item.meeting),
@@ -31,6 +33,7 @@ def topic_for_item(item: AgendaItem, by=None) -> WorkProgrammeTopic:
         lead_officer=item.lead_officer or item.report_author,
         target_meeting=item.meeting,
         origin=f"Agenda item {number}{item.display_title} of {item.meeting.date:%-d %B %Y}",
+        **derived_exemption(item),
     )
     topic._history_user = by
     topic.save()
@@ -38,6 +41,17 @@ def topic_for_item(item: AgendaItem, by=None) -> WorkProgrammeTopic:
     item._history_user = by
     item.save(update_fields=["topic"])
     return topic
+
+
+def item_on_agenda(topic: WorkProgrammeTopic) -> AgendaItem | None:
+    """The topic's undecided item on the agenda of the meeting it is planned for, if any."""
+    if topic.target_meeting_id is None:
+        return None
+    return (
+        topic.items.filter(meeting_id=topic.target_meeting_id, outcome=AgendaItem.Outcome.NONE)
+        .order_by("position", "pk")
+        .first()
+    )
 
 
 def defer_topic(
@@ -54,6 +68,11 @@ def defer_topic(
     """Move a topic to a later meeting (or to none yet), keeping the move as history."""
     with transaction.atomic():
         topic = WorkProgrammeTopic.objects.select_for_update().get(pk=topic.pk)
+        decided_on_item = agenda_item is not None
+        if agenda_item is None:
+            # The topic's item on the agenda it leaves goes with it: that item is what the
+            # report reminders and the meeting page hang on.
+            agenda_item = item_on_agenda(topic)
         if agenda_item is not None:
             agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
             if agenda_item.outcome == AgendaItem.Outcome.DEFERRED:
@@ -68,10 +87,15 @@ def defer_topic(
             to_meeting=to_meeting,
             to_text=to_text.strip(),
             reason=reason.strip(),
-            decided_at=decided_at or (agenda_item.meeting if agenda_item else None),
+            decided_at=decided_at or (agenda_item.meeting if decided_on_item else None),
             created_by=by,
             created_at=at or timezone.now(),
         )
+        if to_meeting is not None and at is None and not decided_on_item and decided_at is None:
+            # Moved now, between meetings: only to a meeting still to come.
+            refusal = to_meeting.refuses_business()
+            if refusal:
+                raise ValidationError({"to_meeting": refusal})
         deferral.full_clean()
         deferral._history_user = by
         deferral.save()
@@ -83,6 +107,9 @@ def defer_topic(
             topic.work_programme = WorkProgramme.for_meeting(to_meeting)
         topic.target_meeting = to_meeting
         topic.status = WorkProgrammeTopic.Status.DEFERRED
+        if topic.lead_officer_id is None and agenda_item is not None:
+            # Whoever held the report at the old meeting holds it at the new one.
+            topic.lead_officer = agenda_item.report_author or agenda_item.lead_officer
         topic._history_user = by
         topic.save()
 

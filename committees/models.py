@@ -24,6 +24,12 @@ from committees.history import TrackedQuerySet
 LONDON = ZoneInfo("Europe/London")
 
 
+DEFERRED_ONLY_BY_DEFERRAL = (
+    "Deferred is recorded by deferring it (the Defer action), which says where it goes and "
+    "why and tells its report author; it cannot be set by hand."
+)
+
+
 def today() -> dt.date:
     """Today's date in Europe/London, whatever the server's clock zone."""
     return timezone.now().astimezone(LONDON).date()
@@ -337,6 +343,22 @@ class Committee(models.Model):
         """Democratic services staff, or this committee's chair or vice-chair."""
         return bool(user.is_authenticated and user.is_staff) or self.is_chaired_by(user)
 
+    # Where the committee sits and who supports it: kept by democratic services. Its chairs
+    # steer its business (remit, names, meetings, items) but not these.
+    STRUCTURE_FIELDS = ("authority", "parent", "kind", "officer", "reference_prefix")
+
+    @staticmethod
+    def may_change_structure(user) -> bool:
+        return bool(user.is_authenticated and user.is_staff)
+
+    def structure_changed_by(self, data: dict) -> list[str]:
+        """The structure fields whose values in `data` differ from this committee's."""
+        return [
+            name
+            for name in self.STRUCTURE_FIELDS
+            if name in data and data[name] != getattr(self, name)
+        ]
+
     def chairs(self, on: dt.date | None = None):
         """The people currently chairing: chair first, then vice-chair."""
         return [
@@ -425,6 +447,11 @@ class MeetingQuerySet(TrackedQuerySet):
     def past(self, on: dt.date | None = None):
         return self.filter(date__lt=on or today())
 
+    def accepting_business(self, on: dt.date | None = None):
+        """Meetings business may still be planned or deferred to: not cancelled or
+        postponed, and on or after `on` (today). The choices every door offers."""
+        return self.filter(date__gte=on or today()).exclude(status__in=Meeting.CLOSED_STATUSES)
+
     def published(self):
         return self.filter(is_published=True, committee__is_published=True)
 
@@ -446,6 +473,9 @@ class Meeting(models.Model):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
         POSTPONED = "postponed", "Postponed"
+
+    # A meeting that will not take place as planned: nothing can be planned or deferred to it.
+    CLOSED_STATUSES = (Status.CANCELLED, Status.POSTPONED)
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     municipal_year = models.ForeignKey(
@@ -520,6 +550,20 @@ class Meeting(models.Model):
             self.date, authority.agenda_clear_working_days
         )
         super().save(*args, **kwargs)
+
+    def refuses_business(self, on: dt.date | None = None) -> str:
+        """Why nothing may be planned or deferred to this meeting as of `on` (today), or ""."""
+        if self.status in self.CLOSED_STATUSES:
+            return (
+                f"The meeting of {self.date:%-d %B %Y} is {self.get_status_display().lower()}; "
+                "choose a scheduled meeting."
+            )
+        if self.date < (on or today()):
+            return (
+                f"The meeting of {self.date:%-d %B %Y} has already taken place; "
+                "choose a meeting still to come."
+            )
+        return ""
 
     def previous(self):
         return (
@@ -608,6 +652,18 @@ class WorkProgramme(models.Model):
         return programme
 
 
+class ExemptParagraph(models.IntegerChoices):
+    """Schedule 12A to the Local Government Act 1972, Part 1."""
+
+    INDIVIDUAL = 1, "1: Information relating to any individual"
+    IDENTITY = 2, "2: Information likely to reveal the identity of an individual"
+    FINANCIAL = 3, "3: Financial or business affairs of any particular person"
+    LABOUR_RELATIONS = 4, "4: Consultations or negotiations on labour relations"
+    LEGAL_PRIVILEGE = 5, "5: Legal professional privilege"
+    NOTICES = 6, "6: Notices, orders or directions"
+    CRIME = 7, "7: Prevention, investigation or prosecution of crime"
+
+
 class TopicQuerySet(TrackedQuerySet):
     def active(self):
         return self.filter(status__in=WorkProgrammeTopic.ACTIVE_STATUSES)
@@ -616,16 +672,57 @@ class TopicQuerySet(TrackedQuerySet):
         """The "tbc" topics: wanted, but with no meeting yet."""
         return self.active().filter(target_meeting__isnull=True)
 
-    def with_deferral_count(self):
-        return self.annotate(deferral_count=models.Count("deferrals", distinct=True))
+    def with_deferral_count(self, user=None):
+        """Annotate `deferral_count`; with `user`, only the deferrals they may see count."""
+        if user is None or (user.is_authenticated and user.is_staff):
+            return self.annotate(deferral_count=models.Count("deferrals", distinct=True))
+        seen = Q(deferrals__in=Deferral.objects.visible_to(user).values("pk"))
+        return self.annotate(deferral_count=models.Count("deferrals", filter=seen, distinct=True))
 
     def deferred_at_least(self, times: int):
         return self.with_deferral_count().filter(deferral_count__gte=times)
 
+    @staticmethod
+    def _readable_q(user) -> Q | None:
+        """Who may read a topic in full; None means everything (staff).
+
+        A topic made from (or proposed in) an exempt item is exempt too: as the item, it is
+        read by the committee's chairs and by the people named on it (its lead officer, the
+        report author or lead officer of its items); everyone else sees its public title."""
+        if not user.is_authenticated:
+            return Q(is_exempt=False)
+        if user.is_staff:
+            return None
+        named_on_items = AgendaItem.objects.filter(
+            Q(report_author__user=user) | Q(lead_officer__user=user), topic__isnull=False
+        ).values("topic_id")
+        return (
+            Q(is_exempt=False)
+            | Q(work_programme__committee__in=Committee.objects.chaired_by(user))
+            | Q(lead_officer__user=user)
+            | Q(pk__in=named_on_items)
+        )
+
     def visible_to(self, user):
-        """Work programmes are public with their committee; a topic has no exempt text of its own
-        (one made from an exempt item takes the item's public title)."""
-        return self.filter(work_programme__committee__in=Committee.objects.visible_to(user))
+        """The one rule for who may read a topic in full (its lead, status, meeting, origin,
+        deferrals): the topics of the committees `user` may see, exempt ones only as above."""
+        topics = self.filter(work_programme__committee__in=Committee.objects.visible_to(user))
+        readable = self._readable_q(user)
+        return topics if readable is None else topics.filter(readable)
+
+    def listed_to(self, user):
+        """What `user` may see listed: the topics they may read, plus the exempt topics of the
+        committees they may see as a shell (public title and Schedule 12A paragraph only).
+
+        Each topic is annotated `readable`; pages and API serializers show anything else of a
+        topic (and count, filter or search it) only when it is True."""
+        topics = self.filter(work_programme__committee__in=Committee.objects.visible_to(user))
+        readable = self._readable_q(user)
+        if readable is None:
+            return topics.annotate(readable=models.Value(True, output_field=models.BooleanField()))
+        return topics.filter(readable | Q(is_exempt=True)).annotate(
+            readable=models.ExpressionWrapper(readable, output_field=models.BooleanField())
+        )
 
 
 class WorkProgrammeTopic(models.Model):
@@ -689,6 +786,17 @@ class WorkProgrammeTopic(models.Model):
         related_name="carried_over_to",
         help_text="The same topic in the previous year's programme, after the annual rollover.",
     )
+    is_exempt = models.BooleanField(
+        default=False,
+        help_text="Made from or proposed in a Part 2 item: confidential under Schedule 12A. "
+        "Set and lifted by democratic services through committees.exemption.",
+    )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=ExemptParagraph.choices
+    )
+    public_title = models.CharField(
+        max_length=300, blank=True, help_text="What the public sees of an exempt topic."
+    )
 
     history = HistoricalRecords()
     objects = TopicQuerySet.as_manager()
@@ -701,6 +809,21 @@ class WorkProgrammeTopic(models.Model):
                 | (~Q(status="merged") & Q(merged_into__isnull=True)),
                 name="topic_merged_names_its_target",
                 violation_error_message="A merged topic must say which topic it was merged into.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_exempt=False, exempt_paragraph__isnull=True)
+                | (
+                    Q(
+                        is_exempt=True,
+                        exempt_paragraph__isnull=False,
+                        exempt_paragraph__gte=1,
+                        exempt_paragraph__lte=7,
+                    )
+                    & ~Q(public_title="")
+                ),
+                name="topic_exempt_has_paragraph_and_public_title",
+                violation_error_message="An exempt topic needs its Schedule 12A paragraph and a "
+                "public title; a public topic has no paragraph.",
             ),
         ]
 
@@ -715,6 +838,11 @@ class WorkProgrammeTopic(models.Model):
     @property
     def lead(self) -> str:
         return str(self.lead_officer) if self.lead_officer else self.lead_officer_text
+
+    @property
+    def display_title(self) -> str:
+        """The title anyone may read: an exempt topic shows only its public title."""
+        return self.public_title if self.is_exempt else self.title
 
     def may_record_report(self, user) -> bool:
         """Staff, the committee's chairs, and the topic's own lead officer."""
@@ -731,6 +859,19 @@ class WorkProgrammeTopic(models.Model):
         ):
             raise ValidationError(
                 {"target_meeting": "The target meeting must be one of this committee's meetings."}
+            )
+        if self.status == self.Status.DEFERRED and not (self.pk and self.deferrals.exists()):
+            raise ValidationError({"status": DEFERRED_ONLY_BY_DEFERRAL})
+        if self.is_exempt and (self.exempt_paragraph is None or not self.public_title.strip()):
+            raise ValidationError(
+                {
+                    "exempt_paragraph": "An exempt topic needs its Schedule 12A paragraph and a "
+                    "public title."
+                }
+            )
+        if not self.is_exempt and self.exempt_paragraph is not None:
+            raise ValidationError(
+                {"exempt_paragraph": "Only an exempt topic has a Schedule 12A paragraph."}
             )
         if self.merged_into_id and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": "A topic cannot be merged into itself."})
@@ -797,16 +938,7 @@ class AgendaItem(models.Model):
         DEFERRED = "deferred", "Deferred"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    class ExemptParagraph(models.IntegerChoices):
-        """Schedule 12A to the Local Government Act 1972, Part 1."""
-
-        INDIVIDUAL = 1, "1: Information relating to any individual"
-        IDENTITY = 2, "2: Information likely to reveal the identity of an individual"
-        FINANCIAL = 3, "3: Financial or business affairs of any particular person"
-        LABOUR_RELATIONS = 4, "4: Consultations or negotiations on labour relations"
-        LEGAL_PRIVILEGE = 5, "5: Legal professional privilege"
-        NOTICES = 6, "6: Notices, orders or directions"
-        CRIME = 7, "7: Prevention, investigation or prosecution of crime"
+    ExemptParagraph = ExemptParagraph  # Schedule 12A, as for topics
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     number = models.PositiveIntegerField(
@@ -920,16 +1052,25 @@ class AgendaItem(models.Model):
             and self.topic.work_programme.committee_id != self.meeting.committee_id
         ):
             errors["topic"] = "The topic belongs to another committee's work programme."
+        was_deferred = bool(self.pk) and self.deferrals.exists()
+        if self.outcome == self.Outcome.DEFERRED and not was_deferred:
+            errors["outcome"] = DEFERRED_ONLY_BY_DEFERRAL
+        elif was_deferred and self.outcome != self.Outcome.DEFERRED:
+            errors["outcome"] = (
+                "This item was deferred, and its deferral is kept as history: its outcome "
+                "stays Deferred. Record what happens next on the meeting it went to."
+            )
         if errors:
             raise ValidationError(errors)
 
 
 class DeferralQuerySet(TrackedQuerySet):
     def visible_to(self, user):
-        """A deferral decided on an item is as confidential as the item (its reason may say why)."""
-        return self.filter(
-            Q(agenda_item__isnull=True, topic__in=WorkProgrammeTopic.objects.visible_to(user))
-            | Q(agenda_item__in=AgendaItem.objects.visible_to(user))
+        """A deferral is as confidential as its topic, and one decided on an item as the item
+        too (its reason may say why): an exempt topic's deferrals, whoever moved it and from
+        wherever, reach only those who may read the topic."""
+        return self.filter(topic__in=WorkProgrammeTopic.objects.visible_to(user)).filter(
+            Q(agenda_item__isnull=True) | Q(agenda_item__in=AgendaItem.objects.visible_to(user))
         )
 
 
@@ -1014,6 +1155,19 @@ class Deferral(models.Model):
                 errors["to_meeting"] = (
                     "A deferral stays within one committee; choose one of its meetings."
                 )
+        if self.to_meeting_id and "to_meeting" not in errors:
+            # Decided at a meeting: the target comes after it. Decided between meetings (a
+            # topic moved on the work programme): after the meeting it leaves, and still to
+            # come on the day (the service checks that day for a deferral made now).
+            if self.decided_at_id:
+                still_to_come_on = self.decided_at.date + dt.timedelta(days=1)
+            elif self.from_meeting_id:
+                still_to_come_on = self.from_meeting.date + dt.timedelta(days=1)
+            else:
+                still_to_come_on = (self.created_at or timezone.now()).astimezone(LONDON).date()
+            refusal = self.to_meeting.refuses_business(on=still_to_come_on)
+            if refusal:
+                errors["to_meeting"] = refusal
         if (
             self.to_meeting_id
             and self.topic_id

@@ -15,19 +15,21 @@ from committees.models import Deferral, Meeting, WorkProgramme, WorkProgrammeTop
 TBC = "to be confirmed"
 
 
-def _check_meeting(programme: WorkProgramme, meeting: Meeting | None, field: str) -> None:
+def check_target(programme: WorkProgramme, meeting: Meeting | None, field: str) -> None:
+    """Where a topic may be planned: tbc, or a meeting of the committee still to come."""
     if meeting is None:
         return
     if meeting.committee_id != programme.committee_id:
         raise ValidationError({field: "Choose one of this committee's meetings."})
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError({field: f"The meeting of {meeting.date:%-d %B %Y} is cancelled."})
+    refusal = meeting.refuses_business()
+    if refusal:
+        raise ValidationError({field: refusal})
 
 
 def add_topic(programme: WorkProgramme, *, title: str, by=None, **fields) -> WorkProgrammeTopic:
     """Add a topic to a programme, for a meeting of that municipal year or "tbc"."""
     meeting = fields.get("target_meeting")
-    _check_meeting(programme, meeting, "target_meeting")
+    check_target(programme, meeting, "target_meeting")
     if meeting is not None and meeting.municipal_year_id != programme.municipal_year_id:
         raise ValidationError(
             {
@@ -62,7 +64,7 @@ def move_topic(
             raise ValidationError(
                 f"“{topic.title}” is {topic.get_status_display().lower()}, so it cannot be moved."
             )
-        _check_meeting(topic.work_programme, to_meeting, "to_meeting")
+        check_target(topic.work_programme, to_meeting, "to_meeting")
         current = topic.target_meeting
         if to_meeting == current:
             where = f"the meeting of {current.date:%-d %B %Y}" if current else "tbc"

@@ -176,6 +176,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- The tracker's own rules -------------------------------------------------------------
 # Reminders go out in the morning, in TIME_ZONE, from this hour.
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8, minimum=0, maximum=23)
+# A deferral is announced only while it is news: decided within this many days (and its new
+# meeting still ahead). Older ones (demo data, imports of past minutes) are recorded silently.
+DEFERRAL_NOTICE_DAYS = env_int("DEFERRAL_NOTICE_DAYS", 4, minimum=0, maximum=60)
 # "Report due soon" goes this many working days before a meeting's report deadline.
 REPORT_REMINDER_WORKING_DAYS = env_int_list("REPORT_REMINDER_WORKING_DAYS", [10, 3], minimum=1)
 # The chair's digest goes on this weekday.

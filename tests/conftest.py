@@ -158,3 +158,22 @@ def make_item(december):
         )
 
     return make
+
+
+@pytest.fixture
+def set_clock(monkeypatch):
+    """Move the clock: `set_clock(dt.datetime(...))` makes every "now" and "today" that moment."""
+    from django.utils import timezone
+
+    def move(moment: dt.datetime) -> dt.datetime:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return move
+
+
+@pytest.fixture
+def autumn_2017(set_clock):
+    """Monday 20 November 2017, 10:00 London: December's meeting and everything after it are
+    still to come, so topics can be planned and moved to them as on that day."""
+    return set_clock(dt.datetime(2017, 11, 20, 10, 0, tzinfo=dt.UTC))

@@ -491,7 +491,9 @@ def test_it_defers_the_items_of_one_committee_at_a_time(
     assert not Deferral.objects.exists()
 
 
-def test_it_defers_selected_topics(officer_client, priya, committee, december, february):
+def test_it_defers_selected_topics(
+    officer_client, priya, committee, december, february, autumn_2017
+):
     programme = WorkProgramme.for_meeting(december)
     topic = WorkProgrammeTopic.objects.create(
         work_programme=programme, title="Children's Centre Services", target_meeting=december

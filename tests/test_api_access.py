@@ -262,6 +262,13 @@ TABLE = [
         STEERED_CREATE,
         lambda w: {"to_meeting": w.february.pk, "reason": "The report was not ready."},
     ),
+    Row(
+        "agenda-items",
+        "outcome",
+        "public_item",
+        STEERED_CHANGE,
+        lambda w: {"outcome": "noted"},
+    ),
     Row("agenda-items", "report-submitted", "public_item", (401, 200, 200, 403, 200, 403)),
     Row(
         "agenda-items",
@@ -314,6 +321,7 @@ TABLE = [
         STEERED_CREATE,
         lambda w: {"to_text": "the new municipal year", "reason": "Consultation extended."},
     ),
+    Row("topics", "withdraw", "topic", STEERED_CHANGE),
     Row("topics", "report-submitted", "topic", (401, 200, 200, 403, 200, 403)),
     # --- deferrals: read-only history, as confidential as the item they were decided on
     Row("deferrals", "list", "", READ_ALL),

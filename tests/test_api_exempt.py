@@ -144,10 +144,17 @@ def test_filtering_by_the_exempt_item_finds_its_rows_for_those_who_may_read_it(w
 
 
 def test_a_topic_made_from_an_exempt_item_says_where_it_came_from_by_its_public_title(world):
-    topic = client_as(world, "anonymous").get(f"/api/topics/{world.exempt_item.topic_id}/").data
+    topic = client_as(world, "chair").get(f"/api/topics/{world.exempt_item.topic_id}/").data
     assert (topic["title"], topic["origin"]) == (
         "Residential care contract",
         "Agenda item 21. Residential care contract of 12 December 2017",
+    )
+    # The topic is exempt with its item: the public reads its public title alone.
+    shell = client_as(world, "anonymous").get(f"/api/topics/{world.exempt_item.topic_id}/").data
+    assert (shell["title"], shell["readable"], shell["origin"]) == (
+        "Residential care contract",
+        False,
+        None,
     )
 
 

@@ -57,7 +57,11 @@ def world(db):
         w.public_item, to_meeting=w.february, reason="The data was late.", by=w.priya.user
     )
     deferrals.defer_topic(
-        first.topic, to_meeting=w.march, reason="Still waiting for the data.", by=w.priya.user
+        first.topic,
+        to_meeting=w.march,
+        reason="Still waiting for the data.",
+        decided_at=w.february,
+        by=w.priya.user,
     )
     return w
 

@@ -187,7 +187,11 @@ def build_world() -> SimpleNamespace:
         target_meeting=w.december,
     )
     w.topic_deferral = deferrals.defer_topic(
-        w.topic, to_meeting=w.february, reason="Awaiting the consultation results.", by=w.priya.user
+        w.topic,
+        to_meeting=w.february,
+        reason="Awaiting the consultation results.",
+        decided_at=w.december,
+        by=w.priya.user,
     )
     w.exempt_deferral = deferrals.defer_item(
         w.exempt_item,

@@ -231,8 +231,11 @@ def test_a_patch_of_status_does_not_close_an_action(world, staff):
         {"status": "completed", "closed_on": "2018-01-31"},
         format="json",
     )
-    assert patched.status_code == 200
-    assert (patched.data["status"], patched.data["closed_on"]) == ("open", None)
+    how = (
+        "This changes only as an event: close, withdraw or reopen the action with POST "
+        "/api/actions/<id>/sign-off/, .../withdraw/ or .../reopen/."
+    )
+    assert (patched.status_code, patched.data) == (400, {"status": [how], "closed_on": [how]})
     world.dev_action.refresh_from_db()
     assert (world.dev_action.status, world.dev_action.closed_on) == ("open", None)
 
@@ -250,8 +253,9 @@ def test_a_failed_write_leaves_no_row_and_no_history(world, staff):
 
 
 def test_deferring_an_item_emails_its_author_once_committed(
-    world, staff, django_capture_on_commit_callbacks
+    world, staff, django_capture_on_commit_callbacks, set_clock
 ):
+    set_clock(dt.datetime(2017, 12, 12, 21, 30, tzinfo=dt.UTC))  # the evening of the meeting
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         deferred = staff.post(
             f"/api/agenda-items/{world.public_item.pk}/defer/",

@@ -117,7 +117,7 @@ def test_an_officer_defers_a_topic_and_the_author_is_emailed(page, world, march)
     snap(page, "work-programme-after-deferral")
     [email] = mail.outbox
     assert email.to == ["dev.okafor@riverside.example"]
-    assert email.cc == ["priya.shah@riverside.example"]
+    assert email.cc == []  # Priya deferred it herself: she is not told of her own change
     assert email.subject == (
         "Deferred to 13 March 2018: Youth Offending Service Inspection (Children's Services O&S)"
     )

@@ -611,7 +611,7 @@ def test_deferring_a_topic_twice_makes_it_one_the_chair_wants_to_see(
 
 
 def test_deferring_into_the_next_municipal_year_moves_the_topic_to_that_years_programme(
-    ofsted_item, march, july
+    ofsted_item, march, july, autumn_2017
 ):
     topic = defer_item(ofsted_item, to_meeting=march, reason="Awaiting data").topic
     old_programme = topic.work_programme

@@ -536,4 +536,5 @@ def test_pages_run_a_fixed_number_of_queries(
     assert f"Item {rows - 1}" in text_of(response) or page in ("committee", "programme", "my-work")
 
 
-MAX_QUERIES = {"committee": 12, "programme": 8, "meeting": 13, "my-work": 13}
+# The meeting page also reads where its deferred items went (one query for all of them).
+MAX_QUERIES = {"committee": 12, "programme": 8, "meeting": 14, "my-work": 13}

@@ -10,6 +10,11 @@ from committees.programme import add_topic, merge_topics, move_topic
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def planning_day(autumn_2017):
+    """The programme is kept on 20 November 2017: its meetings are still to come."""
+
+
 @pytest.fixture
 def programme(december):
     return WorkProgramme.for_meeting(december)

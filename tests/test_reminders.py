@@ -86,12 +86,18 @@ def sam(db):
 
 
 @pytest.fixture
+def december_evening(set_clock):
+    """Tuesday 12 December 2017, after the meeting: the committee has just deferred it."""
+    return set_clock(at(2017, 12, 12, 21, 30))
+
+
+@pytest.fixture
 def december_report(december, dev):
     return AgendaItem.objects.create(meeting=december, position=2, title=TITLE, report_author=dev)
 
 
 def test_it_tells_the_report_author_at_once_when_an_item_is_deferred(
-    december_report, february, django_capture_on_commit_callbacks
+    december_report, february, django_capture_on_commit_callbacks, december_evening
 ):
     with django_capture_on_commit_callbacks(execute=True):
         defer_item(
@@ -124,7 +130,7 @@ def test_it_tells_the_report_author_at_once_when_an_item_is_deferred(
 
 
 def test_the_sweep_does_not_send_a_deferral_email_a_second_time(
-    december_report, february, django_capture_on_commit_callbacks
+    december_report, february, django_capture_on_commit_callbacks, december_evening
 ):
     with django_capture_on_commit_callbacks(execute=True):
         deferral = defer_item(december_report, reason="Awaiting Ofsted.", to_meeting=february)

@@ -188,8 +188,9 @@ def test_an_overdue_action_reminder_goes_over_smtp_once_with_both_parts(listener
 
 
 def test_a_deferral_email_goes_over_smtp_to_the_author_with_the_officer_copied(
-    listener, december, february, dev, django_capture_on_commit_callbacks
+    listener, december, february, dev, django_capture_on_commit_callbacks, set_clock
 ):
+    set_clock(dt.datetime(2017, 12, 12, 21, 30, tzinfo=LONDON))  # just after the meeting
     item = AgendaItem.objects.create(
         meeting=december, position=2, title="Children's Social Care Performance", report_author=dev
     )

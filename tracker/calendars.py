@@ -168,7 +168,8 @@ def person_calendar(person: Person) -> bytes:
             _deadline_event(
                 topic.target_meeting,
                 f"report-topic-{topic.pk}",
-                f"Report due: {topic.title} ({topic.target_meeting.committee.display_short_name})",
+                f"Report due: {topic.display_title} "
+                f"({topic.target_meeting.committee.display_short_name})",
             )
         )
         if topic.target_meeting_id not in meetings:

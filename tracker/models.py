@@ -38,6 +38,7 @@ class Reminder(models.Model):
         PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Not sent: no longer due"
 
     rule = models.CharField(max_length=20, choices=Rule.choices)
     recipient_email = models.EmailField(

@@ -192,7 +192,25 @@ def _advance_action_bookmarks(drafts: list[rules.Draft], today: dt.date) -> None
 
 def plan_deferral(deferral: Deferral, now: dt.datetime | None = None) -> list[Reminder]:
     now = now or timezone.now()
-    return _record([address(d, now) for d in _new_only(rules.item_deferred(deferral))])
+    drafts = rules.item_deferred(deferral, local_now(now).date())
+    return _record([address(d, now) for d in _new_only(drafts)])
+
+
+def stop_report_reminders(deferral: Deferral) -> int:
+    """A deferred report is no longer due at the meeting it left: its reminders still
+    waiting to go (a retry after a mail failure) are stopped, not sent."""
+    subjects = Q(about__startswith=f"topic:{deferral.topic_id}:")
+    if deferral.agenda_item_id:
+        subjects |= Q(about__startswith=f"item:{deferral.agenda_item_id}:")
+    return Reminder.objects.filter(
+        subjects,
+        status=Reminder.Status.PENDING,
+        rule__in=(Reminder.Rule.REPORT_DUE_SOON, Reminder.Rule.REPORT_OVERDUE),
+        created_at__lte=deferral.created_at,
+    ).update(
+        status=Reminder.Status.STOPPED,
+        last_error=f"Deferred to {deferral.destination} before it was sent.",
+    )
 
 
 def _record(reminders: list[Reminder], *, dry_run: bool = False) -> list[Reminder]:

@@ -8,6 +8,7 @@ from kombu.exceptions import OperationalError
 
 from committees.deferrals import deferred
 from committees.history import bulk_updated
+from tracker import outbox
 from tracker.api.caching import bump_data_version, is_cached_model
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 def notify_deferral(sender, deferral, **kwargs):
     from tracker.tasks import notify_deferral as task
 
+    outbox.stop_report_reminders(deferral)
     try:
         task.delay(deferral.pk)
     except OperationalError:  # the broker is down: the next sweep sends it (rules.recent_deferrals)

@@ -25,12 +25,11 @@ from committees.models import (
     Person,
     WorkProgrammeTopic,
 )
+from committees.models import today as local_today
 from tracker.models import Reminder
 
 Rule = Reminder.Rule
 
-# A deferral whose "at once" email was lost in a crash is still sent by a sweep within this.
-DEFERRAL_CATCH_UP_DAYS = 7
 WARNING_DAYS_BEFORE_RESPONSE_DUE = 14
 
 
@@ -51,20 +50,39 @@ def report_holder(item: AgendaItem) -> Person | None:
     return item.report_author or item.lead_officer
 
 
-def item_deferred(deferral: Deferral) -> list[Draft]:
-    """At once: the report author and lead officer of what was deferred; officer copied."""
+def deferral_is_news(deferral: Deferral, today: dt.date) -> bool:
+    """A deferral is announced only while it is news: decided in the last DEFERRAL_NOTICE_DAYS
+    and, when it names a meeting, before that meeting. History recorded later (the demo, an
+    import of last year's minutes) is kept without emailing anyone about the past."""
+    made_on = deferral.created_at.astimezone(LONDON).date()
+    if made_on < today - dt.timedelta(days=settings.DEFERRAL_NOTICE_DAYS):
+        return False
+    return deferral.to_meeting is None or deferral.to_meeting.date >= today
+
+
+def item_deferred(deferral: Deferral, today: dt.date | None = None) -> list[Draft]:
+    """At once: the report author and lead officer of what was deferred; officer copied.
+
+    Nobody is told of a change they made themselves, unless they hold its report."""
+    today = today or local_today()
+    if not deferral_is_news(deferral, today):
+        return []
     topic = deferral.topic
     item = deferral.agenda_item
     committee = topic.work_programme.committee
+    holder = report_holder(item) if item else topic.lead_officer
     people = []
     for person in (
         item.report_author if item else None,
         item.lead_officer if item else None,
         topic.lead_officer,
     ):
-        if person is not None and person not in people:
-            people.append(person)
-    title = item.display_title if item else topic.title
+        if person is None or person in people:
+            continue
+        if made_by(deferral, person) and person != holder:
+            continue
+        people.append(person)
+    title = item.display_title if item else topic.display_title
     context = {
         "deferral": deferral,
         "title": title,
@@ -73,7 +91,10 @@ def item_deferred(deferral: Deferral) -> list[Draft]:
         "to_meeting": deferral.to_meeting,
     }
     made_on = deferral.created_at.astimezone(LONDON).date()
+    officer_made_it = made_by(deferral, committee.officer)
     if not people:
+        if officer_made_it:
+            return []
         # Nobody named on it: the officer must know it moved all the same.
         return [
             Draft(
@@ -95,15 +116,19 @@ def item_deferred(deferral: Deferral) -> list[Draft]:
             committee,
             f"you are the {'report author' if item and person == item.report_author else 'lead officer'} for “{title}”",
             context,
-            copy_officer=True,
+            copy_officer=not officer_made_it,
         )
         for person in people
     ]
 
 
+def made_by(deferral: Deferral, person: Person | None) -> bool:
+    return bool(person is not None and person.user_id and person.user_id == deferral.created_by_id)
+
+
 def recent_deferrals(today: dt.date) -> list[Draft]:
     """The safety net for `item_deferred`: what a crash between commit and email lost."""
-    since = today - dt.timedelta(days=DEFERRAL_CATCH_UP_DAYS)
+    since = today - dt.timedelta(days=settings.DEFERRAL_NOTICE_DAYS)
     deferrals = Deferral.objects.filter(created_at__date__range=(since, today)).select_related(
         "topic__work_programme__committee__officer",
         "topic__lead_officer",
@@ -114,7 +139,7 @@ def recent_deferrals(today: dt.date) -> list[Draft]:
     )
     drafts = []
     for deferral in deferrals:
-        drafts.extend(item_deferred(deferral))
+        drafts.extend(item_deferred(deferral, today))
     return drafts
 
 
@@ -217,7 +242,7 @@ def _awaited(today: dt.date):
     for item in _reports_awaited(today):
         yield "item", item, item.meeting, report_holder(item), item.display_title
     for topic in _topics_awaited(today):
-        yield "topic", topic, topic.target_meeting, topic.lead_officer, topic.title
+        yield "topic", topic, topic.target_meeting, topic.lead_officer, topic.display_title
 
 
 def actions_overdue(today: dt.date) -> list[Draft]:

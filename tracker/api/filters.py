@@ -9,6 +9,7 @@ import re
 
 import django_filters as filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
@@ -242,19 +243,53 @@ class WorkProgrammeFilter(VisibleChoices):
 
 
 class TopicFilter(VisibleChoices):
+    # A shell (an exempt topic the reader may not read) shows no meeting, status or deferral
+    # count, so these filters never match one: finding it by `?status=deferred` would tell
+    # what its shell does not.
     committee = committee_filter("work_programme__committee")
     municipal_year = MunicipalYearFilter(field_name="work_programme__municipal_year")
-    target_meeting = meeting_filter("target_meeting")
-    status = filters.ChoiceFilter(choices=WorkProgrammeTopic.Status.choices)
-    tbc = StrictBooleanFilter(field_name="target_meeting", lookup_expr="isnull")
-    deferred_min = filters.NumberFilter(
-        field_name="deferral_count", lookup_expr="gte", min_value=1, label="Deferred at least"
+    target_meeting = filters.ModelChoiceFilter(
+        field_name="target_meeting",
+        queryset=lambda request: (
+            Meeting.objects.visible_to(request.user) if request else Meeting.objects.none()
+        ),
+        help_text="The meeting's id.",
+        method="filter_readable",
     )
-    search = TextSearchFilter(fields=("title", "description", "origin"))
+    status = filters.ChoiceFilter(
+        choices=WorkProgrammeTopic.Status.choices, method="filter_readable"
+    )
+    tbc = StrictBooleanFilter(field_name="target_meeting__isnull", method="filter_readable")
+    deferred_min = filters.NumberFilter(
+        field_name="deferral_count__gte",
+        min_value=1,
+        label="Deferred at least",
+        method="filter_readable",
+    )
+    search = filters.CharFilter(method="filter_search", max_length=200)
 
     class Meta:
         model = WorkProgrammeTopic
         fields = ["committee", "municipal_year", "work_programme", "target_meeting", "status"]
+
+    def filter_readable(self, qs, name, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(readable=True, **{name: value})
+
+    def filter_search(self, qs, name, value):
+        # A shell is found only by its public title.
+        for word in search_words(value):
+            qs = qs.filter(
+                Q(
+                    Q(title__icontains=word)
+                    | Q(description__icontains=word)
+                    | Q(origin__icontains=word),
+                    readable=True,
+                )
+                | Q(is_exempt=True, public_title__icontains=word)
+            )
+        return qs
 
 
 class DeferralFilter(VisibleChoices):
@@ -312,11 +347,30 @@ class ActionFilter(VisibleChoices):
     due_before = filters.DateFilter(field_name="due_on_date", lookup_expr="lt")
     due_after = filters.DateFilter(field_name="due_on_date", lookup_expr="gt")
     exempt = StrictBooleanFilter(field_name="agenda_item__is_exempt")
-    search = TextSearchFilter(fields=("title", "description", "reference", "resolution__text"))
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Words of the action's title, description or reference, or of its "
+        "resolution's text when you may read the resolution.",
+    )
 
     class Meta:
         model = Action
         fields = ["committee", "municipal_year", "resolution", "agenda_item", "status"]
+
+    def filter_search(self, qs, name, value):
+        # An owner may read their own action under an exempt item, not the item's resolution:
+        # its text is searched only where the reader may read it, or a search would tell it.
+        user = self.request.user if self.request else AnonymousUser()
+        readable = Resolution.objects.visible_to(user).values("pk")
+        for word in search_words(value):
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(resolution__text__icontains=word, resolution__in=readable)
+            )
+        return qs
 
     def filter_owner(self, qs, name, value):
         if value == THE_READER:

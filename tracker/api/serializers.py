@@ -41,7 +41,26 @@ class StrictInput:
                 raise serializers.ValidationError(
                     {name: ["Unknown field; see the schema at /api/schema/."] for name in unknown}
                 )
+            changed_events = self.changed_events(data)
+            if changed_events:
+                raise serializers.ValidationError(changed_events)
         return super().to_internal_value(data)
+
+    def changed_events(self, data: Mapping) -> dict:
+        """Fields whose change is an event (`Meta.events`: field -> the service's address)
+        may be sent back as they are, never changed by a plain write."""
+        events = getattr(getattr(self, "Meta", None), "events", {})
+        if self.instance is None or not events:
+            return {}
+        refused = {}
+        for name, how in events.items():
+            if name not in data:
+                continue
+            current = getattr(self.instance, name)
+            shown = None if current is None else self.fields[name].to_representation(current)
+            if data[name] != shown:
+                refused[name] = [f"This changes only as an event: {how}"]
+        return refused
 
     def get_fields(self):
         fields = super().get_fields()
@@ -198,6 +217,10 @@ class AgendaItemSerializer(ModelRulesSerializer):
         ]
         read_only_fields = ["report_submitted_at"]
         extra_kwargs = {name: {"allow_null": True} for name in CONFIDENTIAL_ITEM_FIELDS}
+        events = {
+            "outcome": "record it with POST /api/agenda-items/<id>/outcome/, or defer the "
+            "item with POST /api/agenda-items/<id>/defer/."
+        }
 
     def is_readable(self, instance) -> bool:
         readable = getattr(instance, "readable", None)
@@ -232,10 +255,34 @@ class AgendaItemSerializer(ModelRulesSerializer):
         }
 
 
+def topic_is_readable(serializer, topic) -> bool:
+    """Whether the reader may read `topic` in full: its `readable` annotation (from
+    `listed_to`), or else the topic's own rule."""
+    readable = getattr(topic, "readable", None)
+    if readable is None:
+        request = serializer.context.get("request")
+        readable = bool(
+            request
+            and WorkProgrammeTopic.objects.visible_to(request.user).filter(pk=topic.pk).exists()
+        )
+        topic.readable = readable
+    return bool(readable)
+
+
 class TopicSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkProgrammeTopic
         fields = ["id", "title", "target_meeting", "status"]
+
+    def to_representation(self, instance):
+        if topic_is_readable(self, instance):
+            return super().to_representation(instance)
+        return {
+            "id": instance.pk,
+            "title": instance.public_title,
+            "target_meeting": None,
+            "status": None,
+        }
 
 
 class WorkProgrammeSerializer(ModelRulesSerializer):
@@ -247,9 +294,29 @@ class WorkProgrammeSerializer(ModelRulesSerializer):
         fields = ["id", "committee", "municipal_year", "municipal_year_label", "topics"]
 
 
+# Fields of a topic that only a reader who may read it in full sees.
+CONFIDENTIAL_TOPIC_FIELDS = (
+    "description",
+    "lead_officer",
+    "lead_officer_text",
+    "target_meeting",
+    "status",
+    "merged_into",
+    "requested_at",
+    "origin",
+    "report_submitted_at",
+    "carried_over_from",
+)
+
+
 class WorkProgrammeTopicSerializer(ModelRulesSerializer):
     committee = serializers.SlugRelatedField(
         source="work_programme.committee", slug_field="slug", read_only=True
+    )
+    readable = serializers.SerializerMethodField(
+        help_text="False for an exempt topic (made from or proposed in a Part 2 item) you may "
+        "not read: only its public title and Schedule 12A paragraph are shown, every other "
+        "field is null."
     )
     deferral_count = serializers.IntegerField(read_only=True, allow_null=True)
 
@@ -260,6 +327,10 @@ class WorkProgrammeTopicSerializer(ModelRulesSerializer):
             "work_programme",
             "committee",
             "title",
+            "readable",
+            "is_exempt",
+            "exempt_paragraph",
+            "public_title",
             "description",
             "lead_officer",
             "lead_officer_text",
@@ -272,7 +343,31 @@ class WorkProgrammeTopicSerializer(ModelRulesSerializer):
             "carried_over_from",
             "deferral_count",
         ]
-        read_only_fields = ["report_submitted_at"]
+        # A topic is exempt with the item it came from, through committees.exemption.
+        read_only_fields = ["report_submitted_at", "is_exempt", "exempt_paragraph", "public_title"]
+        events = {
+            "status": "defer it with POST /api/topics/<id>/defer/, withdraw it with POST "
+            "/api/topics/<id>/withdraw/; it is considered when its item's outcome is recorded."
+        }
+
+    def get_readable(self, instance) -> bool:
+        return topic_is_readable(self, instance)
+
+    def to_representation(self, instance):
+        if topic_is_readable(self, instance):
+            return super().to_representation(instance)
+        return {
+            "id": instance.pk,
+            "work_programme": instance.work_programme_id,
+            "committee": instance.work_programme.committee.slug,
+            "title": instance.public_title,
+            "readable": False,
+            "is_exempt": True,
+            "exempt_paragraph": instance.exempt_paragraph,
+            "public_title": instance.public_title,
+            **dict.fromkeys(CONFIDENTIAL_TOPIC_FIELDS),
+            "deferral_count": None,
+        }
 
 
 class DeferralSerializer(serializers.ModelSerializer):
@@ -307,6 +402,14 @@ class DeferSerializer(StrictInput, serializers.Serializer):
                 {"to_meeting": ["Say which meeting it is deferred to, or describe where it goes."]}
             )
         return attrs
+
+
+class OutcomeSerializer(StrictInput, serializers.Serializer):
+    """What the meeting decided on an item (deferring has its own action)."""
+
+    outcome = serializers.ChoiceField(
+        choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.DEFERRED]
+    )
 
 
 class ResolutionSerializer(ModelRulesSerializer):
@@ -364,6 +467,11 @@ class ActionSerializer(ModelRulesSerializer):
             "created_at",
         ]
         read_only_fields = ["reference", "status", "closed_on", "created_at"]
+        events = dict.fromkeys(
+            ("status", "closed_on"),
+            "close, withdraw or reopen the action with POST /api/actions/<id>/sign-off/, "
+            ".../withdraw/ or .../reopen/.",
+        )
 
     def get_days_late(self, action) -> int:
         return action.days_late()

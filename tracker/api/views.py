@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from actions import progress, responses
 from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution
-from committees import deferrals, reports
+from committees import deferrals, exemption, outcomes, reports
 from committees.models import (
     AgendaItem,
     Authority,
@@ -178,6 +178,16 @@ class CommitteeViewSet(StaffWrites):
             return obj.is_steered_by(user) if self.action != "destroy" else user.is_staff
         return user.is_staff
 
+    def perform_update(self, serializer):
+        # Its council, parent, kind, officer and reference prefix are the committee's
+        # structure, which democratic services keep (the committee's own rule).
+        changed = serializer.instance.structure_changed_by(serializer.validated_data)
+        if changed and not Committee.may_change_structure(self.request.user):
+            raise exceptions.PermissionDenied(
+                f"Only democratic services (staff) may change a committee's {' and '.join(changed)}."
+            )
+        super().perform_update(serializer)
+
 
 class PersonViewSet(StaffWrites):
     serializer_class = s.PersonSerializer
@@ -236,6 +246,52 @@ class AgendaItemViewSet(TrackerViewSet):
         meeting = data_or(obj, "meeting")
         return meeting.committee if meeting else None
 
+    def exemption_asked(self, serializer) -> dict:
+        """The exemption fields the request changes, taken out of the serializer's data: they
+        change only through committees.exemption (staff only; anyone else gets a 403)."""
+        data, item = serializer.validated_data, serializer.instance
+        before = {
+            name: getattr(item, name) if item else AgendaItem._meta.get_field(name).get_default()
+            for name in exemption.EXEMPTION_FIELDS
+        }
+        asked = {
+            name: data[name]
+            for name in exemption.EXEMPTION_FIELDS
+            if name in data and data[name] != before[name]
+        }
+        if not (asked.get("is_exempt", before["is_exempt"]) or before["is_exempt"]):
+            return {}  # a public item stays public: its public title is no one's secret
+        if asked and not exemption.may_change_exemption(self.request.user):
+            raise exceptions.PermissionDenied(exemption.refusal(asked))
+        for name in exemption.EXEMPTION_FIELDS:
+            data.pop(name, None)
+        return asked
+
+    def change_exemption(self, item, asked: dict) -> None:
+        if not asked:
+            return
+        user = self.request.user
+        if asked.get("is_exempt", item.is_exempt):
+            exemption.make_exempt(
+                item,
+                paragraph=asked.get("exempt_paragraph", item.exempt_paragraph),
+                public_title=asked.get("public_title", item.public_title),
+                by=user,
+            )
+        else:
+            exemption.lift_exemption(item, by=user)
+        item.refresh_from_db(fields=exemption.EXEMPTION_FIELDS)
+
+    def perform_create(self, serializer):
+        asked = self.exemption_asked(serializer)
+        super().perform_create(serializer)
+        self.change_exemption(serializer.instance, asked)
+
+    def perform_update(self, serializer):
+        asked = self.exemption_asked(serializer)
+        super().perform_update(serializer)
+        self.change_exemption(serializer.instance, asked)
+
     @extend_schema(request=s.DeferSerializer, responses=s.DeferralSerializer)
     @action(detail=True, methods=["post"])
     def defer(self, request, pk=None):
@@ -248,6 +304,20 @@ class AgendaItemViewSet(TrackerViewSet):
                 "Only democratic services and the committee's chairs defer items."
             )
         return deferred(self, request, item, deferrals.defer_item)
+
+    @extend_schema(request=s.OutcomeSerializer, responses=s.AgendaItemSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record what the meeting decided on the item; its work-programme topic follows."""
+        item = self.get_object()
+        if not item.may_defer(request.user):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs record outcomes."
+            )
+        decided = s.OutcomeSerializer(data=request.data, context=self.get_serializer_context())
+        decided.is_valid(raise_exception=True)
+        outcomes.record_outcome(item, decided.validated_data["outcome"], by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
     @extend_schema(request=None, responses=s.AgendaItemSerializer)
     @action(
@@ -278,7 +348,9 @@ class WorkProgrammeViewSet(TrackerViewSet):
         return (
             WorkProgramme.objects.visible_to(user)
             .select_related("municipal_year")
-            .prefetch_related("topics")
+            .prefetch_related(
+                Prefetch("topics", queryset=WorkProgrammeTopic.objects.listed_to(user))
+            )
             .order_by("committee__name", "municipal_year__start_date")
         )
 
@@ -293,8 +365,8 @@ class TopicViewSet(TrackerViewSet):
 
     def visible(self, user):
         return (
-            WorkProgrammeTopic.objects.visible_to(user)
-            .with_deferral_count()
+            WorkProgrammeTopic.objects.listed_to(user)
+            .with_deferral_count(user)
             .select_related("work_programme__committee")
             .order_by("target_meeting__date", "pk")
         )
@@ -313,6 +385,18 @@ class TopicViewSet(TrackerViewSet):
                 "Only democratic services and the committee's chairs defer topics."
             )
         return deferred(self, request, topic, deferrals.defer_topic)
+
+    @extend_schema(request=None, responses=s.WorkProgrammeTopicSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take the topic off the work programme (kept as history)."""
+        topic = self.get_object()
+        if not self.may_change(request.user, topic):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs withdraw topics."
+            )
+        outcomes.withdraw_topic(topic, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=topic.pk)).data)
 
     @extend_schema(request=None, responses=s.WorkProgrammeTopicSerializer)
     @action(

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from actions.models import Action, Resolution
 from committees.deferrals import defer_item
+from committees.exemption import derived_exemption
 from committees.models import (
     LONDON,
     AgendaItem,
@@ -27,6 +28,7 @@ from committees.models import (
     WorkProgrammeTopic,
     today,
 )
+from committees.outcomes import record_outcome
 from tracker.importer.parsing import ItemProposal, MeetingProposal, Proposal
 
 NO_TARGET = "a later meeting (not stated in the minutes)"
@@ -195,13 +197,14 @@ def _save_item(meeting, position, proposal: ItemProposal, by, result) -> AgendaI
         _clean_and_save(item, where, by)
         result.created["items"] += 1
         return item
-    changed = False
     if not item.minutes and proposal.minutes:
-        item.minutes, changed = proposal.minutes, True
-    if item.outcome == AgendaItem.Outcome.NONE and outcome != AgendaItem.Outcome.NONE:
-        item.outcome, changed = outcome, True
-    if changed:
+        item.minutes = proposal.minutes
         _clean_and_save(item, where, by)
+    if item.outcome == AgendaItem.Outcome.NONE and outcome != AgendaItem.Outcome.NONE:
+        try:
+            item = record_outcome(item, outcome, by=by)
+        except ValidationError as error:
+            raise _fail(where, error) from None
     return item
 
 
@@ -269,6 +272,8 @@ def _save_topic(meeting: Meeting, request, items, by, result) -> None:
         status=WorkProgrammeTopic.Status.PLANNED,
         origin=origin[:300],
         requested_at=meeting,
+        # Asked for in a Part 2 item: as exempt as the item, shown by its public title.
+        **derived_exemption(items.get(request.item)),
     )
     _clean_and_save(topic, f'Work-programme topic "{title}"', by)
     result.created["topics"] += 1

@@ -26,6 +26,11 @@ def meeting_detail(request, pk):
                 .order_by("sequence"),
                 to_attr="visible_actions",
             ),
+            Prefetch(
+                "deferrals",
+                queryset=Deferral.objects.select_related("to_meeting").order_by("created_at"),
+                to_attr="moves",
+            ),
         )
         .order_by("position", "number", "pk")
     )

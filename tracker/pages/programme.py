@@ -6,6 +6,7 @@ Adding, moving, deferring and merging go through `committees.programme` (and so 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from committees.models import Committee, Meeting, MunicipalYear, WorkProgramme, WorkProgrammeTopic
@@ -59,9 +60,12 @@ def programme_detail(request, pk):
     status = request.GET.get("status", "active")
     if status not in STATUS_FILTERS:
         status = "active"
+    # Exempt topics the reader may not read are listed by their public title alone,
+    # whatever the status asked for (their status is not theirs to know).
     topics = (
-        with_origin_hidden(WorkProgrammeTopic.objects.visible_to(user), user)
-        .filter(work_programme=programme, status__in=STATUS_FILTERS[status][1])
+        with_origin_hidden(WorkProgrammeTopic.objects.listed_to(user), user)
+        .filter(work_programme=programme)
+        .filter(Q(status__in=STATUS_FILTERS[status][1], readable=True) | Q(readable=False))
         .select_related("lead_officer", "target_meeting", "requested_at", "merged_into")
         .prefetch_related(visible_deferrals(user))
         .order_by("target_meeting__date", "pk")
@@ -72,9 +76,11 @@ def programme_detail(request, pk):
         .order_by("date")
     )
     by_meeting = {m.pk: [] for m in meetings}
-    tbc, elsewhere = [], []
+    tbc, elsewhere, shells = [], [], []
     for topic in topics:
-        if topic.target_meeting_id is None:
+        if not topic.readable:
+            shells.append(topic)
+        elif topic.target_meeting_id is None:
             tbc.append(topic)
         elif topic.target_meeting_id in by_meeting:
             by_meeting[topic.target_meeting_id].append(topic)
@@ -95,7 +101,11 @@ def programme_detail(request, pk):
             "meetings": [(m, by_meeting[m.pk]) for m in meetings],
             "tbc": tbc,
             "elsewhere": elsewhere,
-            "count": len(tbc) + len(elsewhere) + sum(len(v) for v in by_meeting.values()),
+            "shells": sorted(shells, key=lambda topic: (topic.public_title, topic.pk)),
+            "count": len(tbc)
+            + len(elsewhere)
+            + len(shells)
+            + sum(len(v) for v in by_meeting.values()),
             "years": years,
             "status": status,
             "statuses": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
@@ -132,10 +142,17 @@ def _meetings(user, committee):
     )
 
 
+def _targets(user, committee):
+    """The meetings a topic may be planned or deferred to (the service checks it again)."""
+    return Meeting.objects.visible_to(user).filter(committee=committee).accepting_business()
+
+
 def topic_add(request, pk):
     programme = _steered_programme(request, pk)
     meetings = _meetings(request.user, programme.committee)
-    year_meetings = meetings.filter(municipal_year=programme.municipal_year)
+    year_meetings = _targets(request.user, programme.committee).filter(
+        municipal_year=programme.municipal_year
+    )
     form = TopicForm(request.POST or None, meetings=meetings, year_meetings=year_meetings)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,9 +179,7 @@ def topic_add(request, pk):
 def _move(request, pk, form_class, heading, button):
     topic = _steered_topic(request, pk)
     programme = topic.work_programme
-    meetings = [
-        m for m in _meetings(request.user, programme.committee) if m != topic.target_meeting
-    ]
+    meetings = [m for m in _targets(request.user, programme.committee) if m != topic.target_meeting]
     form = form_class(request.POST or None, topic=topic, meetings=meetings)
     if request.method == "POST" and form.is_valid():
         try:
