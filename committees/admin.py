@@ -35,6 +35,7 @@ from committees.models import (
     WorkProgrammeTopic,
     today,
 )
+from committees.outcomes import record_outcome, withdraw_topic
 
 INTERMEDIATE_TEMPLATE = "admin/committees/intermediate_form.html"
 
@@ -394,6 +395,7 @@ class AgendaItemInline(TabularInline):
     )
     ordering = ("position", "number")
     autocomplete_fields = ("report_author", "lead_officer")
+    readonly_fields = ("outcome",)
     show_change_link = True
     extra = 0
     verbose_name_plural = "agenda items, in order"
@@ -591,7 +593,37 @@ class AgendaItemAdmin(HistoryAdmin):
         ),
     )
     inlines = [ItemDeferralInline]
-    actions = ["defer_selected_items"]
+    actions = ["defer_selected_items", "record_noted", "record_resolved", "record_withdrawn"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An outcome is an event: recorded by the actions below or by deferring.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "outcome") if obj else fields
+
+    def record_outcomes(self, request, queryset, outcome):
+        try:
+            with transaction.atomic():
+                for item in queryset:
+                    record_outcome(item, outcome, by=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request, "Nothing was recorded. " + " ".join(error.messages), messages.ERROR
+            )
+            return
+        label = AgendaItem.Outcome(outcome).label.lower()
+        self.message_user(request, f"Recorded {plural(queryset.count(), 'item')} as {label}.")
+
+    @admin.action(description="Record as noted", permissions=["change"])
+    def record_noted(self, request, queryset):
+        self.record_outcomes(request, queryset, AgendaItem.Outcome.NOTED)
+
+    @admin.action(description="Record as resolved", permissions=["change"])
+    def record_resolved(self, request, queryset):
+        self.record_outcomes(request, queryset, AgendaItem.Outcome.RESOLVED)
+
+    @admin.action(description="Record as withdrawn from the agenda", permissions=["change"])
+    def record_withdrawn(self, request, queryset):
+        self.record_outcomes(request, queryset, AgendaItem.Outcome.WITHDRAWN)
 
     def save_model(self, request, obj, form, change):
         save_item_through_exemption(
@@ -633,6 +665,7 @@ class TopicInline(TabularInline):
     fk_name = "work_programme"
     fields = ("title", "lead_officer", "lead_officer_text", "target_meeting", "status")
     autocomplete_fields = ("lead_officer", "target_meeting")
+    readonly_fields = ("status",)
     show_change_link = True
     extra = 0
 
@@ -715,7 +748,25 @@ class WorkProgrammeTopicAdmin(HistoryAdmin):
     # A topic is exempt with the Part 2 item it came from (committees.exemption).
     readonly_fields = ("is_exempt", "exempt_paragraph", "public_title")
     inlines = [DeferralInline]
-    actions = ["defer_selected_topics"]
+    actions = ["defer_selected_topics", "withdraw_selected_topics"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A topic's status is an event: deferred, withdrawn, merged or considered by a service.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "status") if obj else fields
+
+    @admin.action(description="Withdraw from the work programme", permissions=["change"])
+    def withdraw_selected_topics(self, request, queryset):
+        try:
+            with transaction.atomic():
+                for topic in queryset:
+                    withdraw_topic(topic, by=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request, "Nothing was withdrawn. " + " ".join(error.messages), messages.ERROR
+            )
+            return
+        self.message_user(request, f"Withdrew {plural(queryset.count(), 'topic')}.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_deferral_count()

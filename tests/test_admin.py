@@ -183,7 +183,12 @@ def test_the_agenda_item_page_has_the_resolutions_inline_added_by_the_actions_ap
     item_admin = admin.site._registry[AgendaItem]
     assert type(item_admin) is actions_admin.AgendaItemAdmin
     assert actions_admin.ResolutionInline in item_admin.inlines
-    assert item_admin.actions == ["defer_selected_items"]
+    assert item_admin.actions == [
+        "defer_selected_items",
+        "record_noted",
+        "record_resolved",
+        "record_withdrawn",
+    ]
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m._meta.model_name)
@@ -294,6 +299,9 @@ def test_an_exempt_item_without_a_public_title_shows_the_model_error(officer_cli
 
 
 def test_an_officer_cannot_mark_an_item_deferred_by_hand(officer_client, ofsted_item):
+    """The outcome is an event: read-only on the form, recorded by an action or by deferring."""
+    page = officer_client.get(admin_url(AgendaItem, "change", ofsted_item.pk))
+    assert "outcome" not in page.context["adminform"].form.fields
     response = officer_client.post(
         admin_url(AgendaItem, "change", ofsted_item.pk),
         {
@@ -308,10 +316,39 @@ def test_an_officer_cannot_mark_an_item_deferred_by_hand(officer_client, ofsted_
             "resolutions-INITIAL_FORMS": 0,
         },
     )
-    assert response.status_code == 200
-    assert list(response.context["adminform"].form.errors) == ["outcome"]
+    assert response.status_code == 302
     ofsted_item.refresh_from_db()
     assert ofsted_item.outcome == AgendaItem.Outcome.NONE
+    assert not ofsted_item.deferrals.exists()
+
+
+def test_the_admin_records_an_outcome_through_the_service_and_refuses_a_deferred_item(
+    officer_client, ofsted_item, february
+):
+    topic = WorkProgrammeTopic.objects.create(
+        work_programme=WorkProgramme.for_meeting(ofsted_item.meeting),
+        title="Ofsted action plan",
+        target_meeting=ofsted_item.meeting,
+    )
+    ofsted_item.topic = topic
+    ofsted_item.save()
+    url = admin_url(AgendaItem, "changelist")
+    done = officer_client.post(
+        url, {"action": "record_noted", helpers.ACTION_CHECKBOX_NAME: [ofsted_item.pk]}
+    )
+    assert messages_of(done) == ["Recorded 1 item as noted."]
+    topic.refresh_from_db()
+    assert topic.status == WorkProgrammeTopic.Status.CONSIDERED
+
+    other = AgendaItem.objects.create(meeting=ofsted_item.meeting, position=9, title="Later")
+    defer_item(other, to_meeting=february, reason="Not ready.")
+    refused = officer_client.post(
+        url, {"action": "record_resolved", helpers.ACTION_CHECKBOX_NAME: [other.pk]}
+    )
+    assert messages_of(refused)[-1:] == [
+        "Nothing was recorded. This item was deferred, and its deferral is kept as history: "
+        "its outcome stays Deferred. Record what happens next on the meeting it went to."
+    ]
 
 
 # --- Deferring ----------------------------------------------------------------------------
