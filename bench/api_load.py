@@ -153,7 +153,7 @@ def main():
     setup_django(args.database)
     from rest_framework.authtoken.models import Token
 
-    from tracker.management.commands.generate_authority import BENCH_USERNAME
+    from bench.authority import BENCH_USERNAME
 
     res = Results("api")
     token = Token.objects.get(user__username=BENCH_USERNAME).key

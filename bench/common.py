@@ -125,16 +125,23 @@ def fresh_database(name: str) -> None:
 
 
 def manage(database: str, *args: str, quiet: bool = False) -> str:
+    return _run(database, ["manage.py", *args], quiet=quiet)
+
+
+def generate_authority(database: str, *args: str) -> str:
+    """`python -m bench.generate_authority ARGS` on `database`: the benchmark data builder."""
+    return _run(database, ["-m", "bench.generate_authority", *args])
+
+
+def _run(database: str, command: list[str], *, quiet: bool = False) -> str:
     env = {
         **os.environ,
         "DATABASE_URL": db_url(database),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([PYTHON, *command], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     if not quiet:
         print(result.stdout, end="", flush=True)
     return result.stdout

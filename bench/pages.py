@@ -28,8 +28,8 @@ def main():
     from django.urls import NoReverseMatch, reverse
 
     from bench.api_load import endpoints
+    from bench.authority import BENCH_USERNAME
     from committees.models import MunicipalYear, WorkProgramme
-    from tracker.management.commands.generate_authority import BENCH_USERNAME
 
     res = Results("pages")
     committee, _, _, _ = endpoints()

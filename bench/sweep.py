@@ -32,7 +32,7 @@ OLD_PENDING_INDEX = (
 def legacy_actions_overdue(today):
     from actions.models import Action
     from committees import calendar
-    from tracker.rules import Draft, Rule
+    from tracker.reminders.rules import Draft, Rule
 
     drafts = []
     actions = (
@@ -60,7 +60,7 @@ def legacy_actions_overdue(today):
 
 
 def legacy_new_only(drafts):
-    from tracker.models import Reminder
+    from tracker.reminders.ledger import Reminder
 
     drafts = list(drafts)
     if not drafts:
@@ -82,7 +82,7 @@ class Legacy:
     """Swap the old rule and ledger check in, for the length of a `with`."""
 
     def __enter__(self):
-        from tracker import outbox, rules
+        from tracker.reminders import outbox, rules
 
         self.saved = (rules.SCHEDULED_RULES, outbox._new_only, outbox._advance_action_bookmarks)
         rules.SCHEDULED_RULES = tuple(
@@ -94,7 +94,7 @@ class Legacy:
         return self
 
     def __exit__(self, *exc):
-        from tracker import outbox, rules
+        from tracker.reminders import outbox, rules
 
         rules.SCHEDULED_RULES, outbox._new_only, outbox._advance_action_bookmarks = self.saved
 
@@ -160,8 +160,8 @@ def main():
     from actions.models import Action
     from committees import calendar
     from committees.models import LONDON
-    from tracker import outbox, rules
-    from tracker.models import Reminder
+    from tracker.reminders import outbox, rules
+    from tracker.reminders.ledger import Reminder
 
     label = args.label or args.database.rsplit("_", 1)[-1]
     res = Results(f"sweep_{label}")

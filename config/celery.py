@@ -1,4 +1,4 @@
-"""The Celery application. Tasks live in `tracker.tasks`; settings come from Django's, under CELERY_."""
+"""The Celery application. Tasks live in `tracker.reminders.tasks` (registered by the tracker app); settings come from Django's, under CELERY_."""
 
 import os
 

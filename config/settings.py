@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tracker.signin.SignInThrottleMiddleware",
+    "tracker.site.signin.SignInThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -213,7 +213,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.conventions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["tracker.throttles.AnonThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.site.throttles.AnonThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         # Anonymous readers of the public API, per address; and password attempts for a token.
@@ -236,7 +236,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "committees.models.Meeting.Status",
         "TopicStatusEnum": "committees.models.WorkProgrammeTopic.Status",
         "ActionStatusEnum": "actions.models.Action.Status",
-        "ReminderStatusEnum": "tracker.models.Reminder.Status",
+        "ReminderStatusEnum": "tracker.reminders.ledger.Reminder.Status",
         "CommitteeKindEnum": "committees.models.Committee.Kind",
         "ResolutionKindEnum": "actions.models.Resolution.Kind",
     },

@@ -6,7 +6,7 @@ admin.site.site_title = "Scrutiny tracker"
 admin.site.index_title = "Committees, work programmes and actions"
 
 urlpatterns = [
-    path("", include("tracker.pages.root_urls")),  # home (public committees), sign in/out
+    path("", include("tracker.site.root_urls")),  # home (public committees), sign in/out
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api.urls")),
     path("import/", include("tracker.importer.urls")),

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from actions.models import Action, Resolution
 from committees.models import AgendaItem
-from tracker.models import DataVersion
+from tracker.api.data_version import DataVersion
 
 
 @pytest.fixture

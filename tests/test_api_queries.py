@@ -27,7 +27,7 @@ from committees.models import (
 )
 from tests.test_api_world import build_world, client_as
 from tracker.api.urls import router
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 D = dt.date
 MORE = 27

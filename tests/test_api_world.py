@@ -27,7 +27,7 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 D = dt.date
 SECRET = "ZEBRA-QUARTZ"

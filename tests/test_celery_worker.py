@@ -24,8 +24,8 @@ from kombu import pools as kombu_pools
 from committees.deferrals import defer_item
 from committees.models import LONDON, AgendaItem
 from config.celery import app
-from tracker import tasks
-from tracker.models import Reminder
+from tracker.reminders import tasks
+from tracker.reminders.ledger import Reminder
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = ROOT / ".venv" / "bin" / "celery"

@@ -18,7 +18,7 @@ from committees.models import (
     Membership,
     WorkProgrammeTopic,
 )
-from tracker.demo import DEMO_ACCOUNTS, row_counts
+from tracker.demo.loader import DEMO_ACCOUNTS, row_counts
 
 THURROCK = "thurrock-childrens-services"
 TODAY = dt.date(2026, 11, 22)  # the day the demo's current-year slice was written for

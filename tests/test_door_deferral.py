@@ -27,8 +27,8 @@ from committees.models import (
     WorkProgrammeTopic,
 )
 from committees.programme import move_topic
-from tracker import outbox
-from tracker.models import Reminder
+from tracker.reminders import outbox
+from tracker.reminders.ledger import Reminder
 
 TITLE = "Children's Social Care Performance: Quarter 3 2026/27"
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)

@@ -15,7 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from tests import test_pages_support as support
 from tests.test_settings import refusal, setting, start
-from tracker.throttles import client_address
+from tracker.site.throttles import client_address
 
 clock, sam, world = support.clock, support.sam, support.world
 
@@ -434,7 +434,7 @@ def test_the_importer_refuses_minutes_dated_beyond_the_planning_horizon(clock, c
 
 @pytest.fixture
 def caching(settings, db):
-    from tracker.models import DataVersion
+    from tracker.api.data_version import DataVersion
 
     settings.API_CACHE_SECONDS = 300
     DataVersion.objects.get_or_create(pk=1)
@@ -567,7 +567,7 @@ def test_a_calendar_address_is_reset_only_by_a_signed_in_post(client, clock, dev
 
 def feed_address_of(person) -> str:
     from committees.models import Person
-    from tracker.calendars import person_feed_url
+    from tracker.site.calendar_feeds import person_feed_url
 
     return person_feed_url(Person.objects.get(pk=person.pk))
 
@@ -575,7 +575,7 @@ def feed_address_of(person) -> str:
 def test_an_address_given_out_before_resets_existed_works_until_the_first_reset(client, clock, dev):
     from django.core import signing
 
-    from tracker.calendars import FEED_SALT
+    from tracker.site.calendar_feeds import FEED_SALT
 
     given_out = f"/calendar/{signing.dumps({'person': dev.pk}, salt=FEED_SALT)}.ics"
     assert client.get(given_out).status_code == 200

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from actions.models import RAG, Action, ActionUpdate, Resolution
 from actions.progress import record_update
 from committees.models import LONDON, AgendaItem
-from tracker import links
+from tracker.reminders import links
 
 D = dt.date
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)

@@ -10,8 +10,8 @@ from django.core import mail, signing
 
 from actions.models import RAG, Action, ActionUpdate
 from committees.models import AgendaItem
-from tracker import links, outbox
-from tracker.models import Reminder, UsedLink
+from tracker.reminders import links, outbox
+from tracker.reminders.ledger import Reminder, UsedLink
 
 LONDON = ZoneInfo("Europe/London")
 SITE = "https://scrutiny.example.test"

@@ -13,7 +13,7 @@ from actions.progress import sign_off
 from committees.models import Meeting
 from tests import test_pages_support as support
 from tests.test_pages_support import SECRET, login
-from tracker.calendars import person_token
+from tracker.site.calendar_feeds import person_token
 
 clock, sam, world = support.clock, support.sam, support.world
 

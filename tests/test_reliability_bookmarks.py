@@ -7,8 +7,8 @@ import pytest
 
 from actions.models import Action
 from committees.models import LONDON
-from tracker import outbox
-from tracker.models import Reminder
+from tracker.reminders import outbox
+from tracker.reminders.ledger import Reminder
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db]
 

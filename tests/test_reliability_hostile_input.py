@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from actions.models import Action, ActionUpdate
 from committees.models import AgendaItem, Deferral, Meeting, Person
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db]
 

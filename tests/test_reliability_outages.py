@@ -24,8 +24,8 @@ from tests.reliability_support import (
 )
 from tests.test_celery_worker import make_due_reminders
 from tests.test_smtp_delivery import Listener, free_port
-from tracker import tasks
-from tracker.models import Reminder
+from tracker.reminders import tasks
+from tracker.reminders.ledger import Reminder
 
 pytestmark = [
     needs_postgres,

@@ -23,8 +23,8 @@ from tests.reliability_support import (
     wait_until,
 )
 from tests.test_celery_worker import make_due_reminders
-from tracker import tasks
-from tracker.models import Reminder
+from tracker.reminders import tasks
+from tracker.reminders.ledger import Reminder
 
 pytestmark = [
     needs_postgres,

@@ -18,7 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from committees.models import LONDON
-from tracker import outbox
+from tracker.reminders import outbox
 
 EXPECTED = Path(__file__).parent / "expected" / "term_reminders.txt"
 UTC = dt.UTC

@@ -33,8 +33,8 @@ from committees.models import (
     WorkProgrammeTopic,
 )
 from committees.reports import record_report_submitted
-from tracker import outbox
-from tracker.models import Reminder
+from tracker.reminders import outbox
+from tracker.reminders.ledger import Reminder
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC

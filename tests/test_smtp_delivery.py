@@ -16,8 +16,8 @@ from django.test import override_settings
 
 from committees.deferrals import defer_item
 from committees.models import LONDON, AgendaItem
-from tracker import outbox
-from tracker.models import Reminder
+from tracker.reminders import outbox
+from tracker.reminders.ledger import Reminder
 
 DEV = "dev.okafor@riverside.example"
 PRIYA = "priya.shah@riverside.example"

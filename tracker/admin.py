@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 
 @admin.register(Reminder)

@@ -1,17 +1,19 @@
 from django.urls import path
 
-from tracker import views
-from tracker.pages import actions, committees, exports, meetings, mywork, programme
+from tracker.reminders import link_pages
+from tracker.site import actions, committees, exports, meetings, mywork, programme
 
 app_name = "tracker"
 
 urlpatterns = [
     path(
-        "links/action/<str:token>/", views.ActionUpdateLinkView.as_view(), name="action-update-link"
+        "links/action/<str:token>/",
+        link_pages.ActionUpdateLinkView.as_view(),
+        name="action-update-link",
     ),
     path(
         "links/report/<str:token>/",
-        views.ReportSubmittedLinkView.as_view(),
+        link_pages.ReportSubmittedLinkView.as_view(),
         name="report-submitted-link",
     ),
     # Pages

@@ -1,6 +1,6 @@
 """Cached answers to repeated reads of the API, never older than the data they show.
 
-A JSON list or detail is cached under the data version (`tracker.DataVersion`, bumped
+A JSON list or detail is cached under the data version (`tracker.api.data_version.DataVersion`, bumped
 after every committed change to committees' and actions' records), today's date (overdue
 and days late change at midnight), the reader's audience and the full address. The
 audience is "staff" (who see everything), "public" (anonymous), or the signed-in user
@@ -16,8 +16,8 @@ from django.db.models import F
 from rest_framework.response import Response
 
 from committees.models import today
+from tracker.api.data_version import DataVersion
 from tracker.api.filters import names_the_reader
-from tracker.models import DataVersion
 
 CACHED_APPS = {"committees", "actions"}
 

@@ -25,7 +25,7 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 
 @extend_schema_field({"type": "string", "enum": ["true", "false"]})

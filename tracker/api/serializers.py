@@ -24,7 +24,7 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 
 class StrictInput:

@@ -42,8 +42,8 @@ from tracker.api import filters as api_filters
 from tracker.api import serializers as s
 from tracker.api.caching import cached_read
 from tracker.api.conventions import Conflict
-from tracker.models import Reminder
-from tracker.throttles import ByClientAddress
+from tracker.reminders.ledger import Reminder
+from tracker.site.throttles import ByClientAddress
 
 
 class AtomicWrites:

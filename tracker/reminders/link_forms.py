@@ -1,4 +1,7 @@
+"""The forms of the pages an emailed link opens; the site's pages share them."""
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from actions.models import RAG, Progress
 
@@ -34,3 +37,15 @@ class ProgressUpdateForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -9,10 +9,9 @@ from actions.models import Action
 from actions.progress import record_update
 from committees.models import AgendaItem, Person, WorkProgrammeTopic
 from committees.reports import record_report_submitted
-from tracker import links
-from tracker.forms import ProgressUpdateForm
-from tracker.models import UsedLink
-from tracker.pages.common import add_errors
+from tracker.reminders import links
+from tracker.reminders.ledger import UsedLink
+from tracker.reminders.link_forms import ProgressUpdateForm, add_errors
 
 
 def _refuse(request, message: str, status: int = 400):

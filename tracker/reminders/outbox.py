@@ -30,9 +30,9 @@ from django.utils import timezone
 
 from actions.models import Action
 from committees.models import LONDON, Deferral
-from tracker import links, rules
-from tracker.emails import absolute, render_email
-from tracker.models import Reminder
+from tracker.reminders import links, rules
+from tracker.reminders.emails import absolute, render_email
+from tracker.reminders.ledger import Reminder
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from committees.models import (
     WorkProgrammeTopic,
 )
 from committees.models import today as local_today
-from tracker.models import Reminder
+from tracker.reminders.ledger import Reminder
 
 Rule = Reminder.Rule
 

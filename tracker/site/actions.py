@@ -12,8 +12,9 @@ from actions.models import Action, ActionUpdate, Resolution
 from actions.progress import record_update, sign_off
 from committees.models import AgendaItem, WorkProgrammeTopic
 from committees.reports import record_report_submitted
-from tracker.pages.common import add_errors, on_date
-from tracker.pages.forms import ActionUpdateForm, SignOffForm
+from tracker.reminders.link_forms import add_errors
+from tracker.site.common import on_date
+from tracker.site.forms import ActionUpdateForm, SignOffForm
 
 
 def _action(request, pk) -> Action:

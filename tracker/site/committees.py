@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, render
 
 from actions.models import Action, ExecutiveResponse, Resolution
 from committees.models import Committee, Meeting, WorkProgrammeTopic
-from tracker.pages.common import (
+from tracker.site.common import (
     on_date,
     paginate,
     sorted_by,
     visible_deferrals,
 )
-from tracker.pages.forms import ActionFilterForm, CommitteeFilterForm
+from tracker.site.forms import ActionFilterForm, CommitteeFilterForm
 
 RAG_GROUPS = (
     ("RED", "Red"),

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 
@@ -37,18 +36,6 @@ def visible_deferrals(user) -> Prefetch:
         queryset=Deferral.objects.visible_to(user).select_related("from_meeting", "to_meeting"),
         to_attr="visible_deferrals",
     )
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def with_origin_hidden(topics, user):

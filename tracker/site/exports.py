@@ -4,10 +4,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from committees.models import Committee
-from tracker import calendars, exports
-from tracker.pages.committees import get_committee
-from tracker.pages.common import on_date
-from tracker.pages.forms import ActionFilterForm
+from tracker.site import calendar_feeds, spreadsheets
+from tracker.site.committees import get_committee
+from tracker.site.common import on_date
+from tracker.site.forms import ActionFilterForm
 
 
 def _since(request):
@@ -19,12 +19,17 @@ def _rows(request, slug):
     committee = get_committee(request, slug)
     since = _since(request)
     on = on_date()
-    return committee, since, on, exports.tracker_rows(committee, request.user, since=since, on=on)
+    return (
+        committee,
+        since,
+        on,
+        spreadsheets.tracker_rows(committee, request.user, since=since, on=on),
+    )
 
 
 def tracker_csv(request, slug):
     committee, since, _, rows = _rows(request, slug)
-    return exports.as_csv(rows, exports.filename(committee, since, "csv"))
+    return spreadsheets.as_csv(rows, spreadsheets.filename(committee, since, "csv"))
 
 
 def tracker_xlsx(request, slug):
@@ -32,7 +37,7 @@ def tracker_xlsx(request, slug):
     title = f"{committee.name}: action tracker at {on:%-d %B %Y}" + (
         f" (open, or closed since {since:%-d %B %Y})" if since else ""
     )
-    return exports.as_xlsx(rows, exports.filename(committee, since, "xlsx"), title)
+    return spreadsheets.as_xlsx(rows, spreadsheets.filename(committee, since, "xlsx"), title)
 
 
 def tracker_print(request, slug):
@@ -53,11 +58,11 @@ def _ics(body: bytes, name: str) -> HttpResponse:
 def committee_calendar(request, slug):
     """Public for a published committee, whoever asks: the feed holds only public facts."""
     committee = get_object_or_404(Committee.objects.published(), slug=slug)
-    return _ics(calendars.committee_calendar(committee), f"{committee.slug}.ics")
+    return _ics(calendar_feeds.committee_calendar(committee), f"{committee.slug}.ics")
 
 
 def person_calendar(request, token):
-    person = calendars.person_from_token(token)
+    person = calendar_feeds.person_from_token(token)
     if person is None:
         raise Http404("This calendar link is not valid.")
-    return _ics(calendars.person_calendar(person), "my-scrutiny-dates.ics")
+    return _ics(calendar_feeds.person_calendar(person), "my-scrutiny-dates.ics")

@@ -4,7 +4,7 @@ from django import forms
 
 from actions.models import RAG
 from committees.models import Meeting, Person, WorkProgrammeTopic
-from tracker.forms import ProgressUpdateForm
+from tracker.reminders.link_forms import ProgressUpdateForm
 
 TBC = "tbc"
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action, ExecutiveResponse
 from committees.models import AgendaItem, Committee, Deferral, WorkProgrammeTopic
-from tracker.calendars import person_feed_url
-from tracker.pages.common import on_date
+from tracker.site.calendar_feeds import person_feed_url
+from tracker.site.common import on_date
 
 CHASE_DAYS = 7
 

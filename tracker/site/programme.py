@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from committees.models import Committee, Meeting, MunicipalYear, WorkProgramme, WorkProgrammeTopic
 from committees.programme import add_topic, merge_topics, move_topic
-from tracker.pages.committees import get_committee
-from tracker.pages.common import add_errors, on_date, visible_deferrals, with_origin_hidden
-from tracker.pages.forms import DeferTopicForm, MergeTopicForm, MoveTopicForm, TopicForm
+from tracker.reminders.link_forms import add_errors
+from tracker.site.committees import get_committee
+from tracker.site.common import on_date, visible_deferrals, with_origin_hidden
+from tracker.site.forms import DeferTopicForm, MergeTopicForm, MoveTopicForm, TopicForm
 
 STATUS_FILTERS = {
     "active": ("Planned or deferred", WorkProgrammeTopic.ACTIVE_STATUSES),

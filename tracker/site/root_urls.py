@@ -5,7 +5,7 @@ Django's auth views expect the names "login" and "logout" (LOGIN_URL = "login").
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tracker.pages.committees import committee_list
+from tracker.site.committees import committee_list
 
 urlpatterns = [
     path("", committee_list, name="home"),

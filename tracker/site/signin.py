@@ -1,7 +1,7 @@
 """Slowing down password guessing on every sign-in form (the site's and the admin's).
 
 The API's token endpoint has its own throttle; this middleware gives the two HTML sign-in
-forms the same limit, API_LOGIN_RATE attempts per client address (`tracker.throttles`), counted
+forms the same limit, API_LOGIN_RATE attempts per client address (`tracker.site.throttles`), counted
 in the cache.
 """
 
@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
-from tracker.throttles import ByClientAddress
+from tracker.site.throttles import ByClientAddress
 
 
 class SignInThrottle(ByClientAddress, SimpleRateThrottle):

@@ -7,7 +7,7 @@ Prints what it created and the demo logins.
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from tracker.demo import DEMO_ACCOUNTS, load_demo
+from tracker.demo.loader import DEMO_ACCOUNTS, load_demo
 
 
 def _is_history(label: str) -> bool:

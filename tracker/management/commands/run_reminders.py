@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from tracker import outbox
+from tracker.reminders import outbox
 
 
 class Command(BaseCommand):

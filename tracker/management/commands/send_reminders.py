@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from committees.models import LONDON
-from tracker import outbox
-from tracker.models import Reminder
+from tracker.reminders import outbox
+from tracker.reminders.ledger import Reminder
 
 
 def parse_moment(value: str) -> dt.datetime:
