@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import OuterRef, ProtectedError, Q, Subquery
+from django.db.models import Case, OuterRef, ProtectedError, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -185,11 +185,27 @@ class ActionQuerySet(TrackedQuerySet):
 
         The one definition of "latest RAG", used by the pages, the API (and its `?rag=`
         filter) and the admin: see `ActionUpdateQuerySet.latest_first`.
+
+        Completed is the latest RAG of a completed action only. Reopening keeps the old
+        sign-off (and its Completed) in the RAG history, because the history is never
+        rewritten; so for an open or withdrawn action the latest RAG is that of the latest
+        update with a RAG other than Completed (none when there is none), rather than a RAG
+        invented for the reopening. A completed action's closing update carries Completed
+        and is its latest (`record_update`, `Action.closing_date_problem`).
         """
         if "latest_rag" in self.query.annotations:
             return self
-        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).exclude(rag="").latest_first()
-        return self.annotate(latest_rag=Subquery(latest.values("rag")[:1]))
+        with_rag = ActionUpdate.objects.filter(action=OuterRef("pk")).exclude(rag="").latest_first()
+        not_completed = with_rag.exclude(rag=RAG.COMPLETED)
+        return self.annotate(
+            latest_rag=Case(
+                When(
+                    status=Action.Status.COMPLETED,
+                    then=Subquery(with_rag.values("rag")[:1]),
+                ),
+                default=Subquery(not_completed.values("rag")[:1]),
+            )
+        )
 
     def overdue(self, on: dt.date | None = None):
         on = on or today()
@@ -373,6 +389,24 @@ class Action(models.Model):
             )
         return None
 
+    def closing_date_problem(self, day: dt.date, *, update_pk=None) -> str | None:
+        """Why this action cannot be closed by an update dated `day`, or None.
+
+        A closing update (a sign-off, a withdrawal, any update that closes) is never dated
+        before the action's latest update, so it is the latest update and what it says
+        (Completed, for a sign-off) is the latest RAG. After a reopening, the reopening is
+        the latest update.
+        """
+        if not self.pk:
+            return None
+        latest = self.updates.exclude(pk=update_pk).latest_first().first()
+        if latest and day < latest.as_of:
+            return (
+                f"A closing update cannot be dated before the latest update on "
+                f"{self.reference or 'the action'}, of {latest.as_of:%-d %B %Y}."
+            )
+        return None
+
     def deletion_refusal(self) -> str | None:
         """Why this action may not be deleted (its RAG history is kept), or None.
 
@@ -551,6 +585,8 @@ class ActionUpdate(models.Model):
             if self.action_id and self.as_of
             else None
         )
+        if not problem and self.closes_action and self.action_id and self.as_of:
+            problem = self.action.closing_date_problem(self.as_of, update_pk=self.pk)
         if problem:
             errors["as_of"] = problem
         if errors:

@@ -34,9 +34,12 @@ def record_update(
     """Add a progress update; a closing update also closes the action.
 
     The rules every door gets from here (and from `ActionUpdate.clean`): the update is dated
-    from the day the action was raised to today; Completed comes only with the closing update
-    of a sign-off; and only the chair, vice-chair or democratic services close an action.
-    `by=None` and no `by_person` is the tracker itself (the demo loader, a data fix).
+    from the day the action was raised to today, and a closing update no earlier than the
+    action's latest update; Completed comes only with the closing update of a sign-off, and
+    that update always carries it (a RAG given with it, say Green, is replaced), so that a
+    completed action's latest RAG is Completed; and only the chair, vice-chair or democratic
+    services close an action. `by=None` and no `by_person` is the tracker itself (the demo
+    loader, a data fix).
     """
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
@@ -50,6 +53,8 @@ def record_update(
                 f"{action.reference} was {action.get_status_display().lower()} on "
                 f"{action.closed_on:%-d %B %Y}; reopen it before adding updates."
             )
+        if closes and close_as == Action.Status.COMPLETED:
+            rag = RAG.COMPLETED
         update = ActionUpdate(
             action=action,
             text=text.strip(),
@@ -87,7 +92,11 @@ def withdraw(action: Action, *, reason: str, by, as_of: dt.date | None = None) -
 
 
 def reopen(action: Action, *, reason: str, by) -> ActionUpdate:
-    """Open a closed action again, keeping why in its history."""
+    """Open a closed action again, keeping why in its history.
+
+    The reopening carries no RAG and the sign-off's Completed stays in the history: an open
+    action's latest RAG leaves Completed out (`ActionQuerySet.with_latest_rag`).
+    """
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
         if action.is_open:

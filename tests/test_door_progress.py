@@ -362,6 +362,241 @@ def test_the_latest_rag_is_the_latest_date_then_the_latest_recorded_at_every_doo
     assert [a.latest_rag for a in page.context["page"]] == ["RED"]
 
 
+# --- Closing and reopening keep the latest RAG true ----------------------------------------------
+
+CLOSED_BEFORE_LATEST = (
+    "A closing update cannot be dated before the latest update on CS (26/27) A01, of "
+    "19 November 2026."
+)
+
+
+@pytest.fixture
+def green_on_the_19th(action, dev):
+    """Dev's latest update: GREEN, for 19 November 2026."""
+    record_update(
+        action, text="Analysis with HR.", rag=RAG.GREEN, as_of=D(2026, 11, 19), by=dev.user
+    )
+    return action
+
+
+def listed(person, query) -> list[str]:
+    return [a["reference"] for a in api_as(person).get(f"/api/actions/?{query}").data["results"]]
+
+
+def through_the_api_sign_off(action, person, as_of, client):
+    response = api_as(person).post(
+        f"/api/actions/{action.pk}/sign-off/", {"text": "done", "as_of": as_of}, format="json"
+    )
+    return response.status_code, shown(response)
+
+
+def through_the_api_withdraw(action, person, as_of, client):
+    response = api_as(person).post(
+        f"/api/actions/{action.pk}/withdraw/", {"text": "Not wanted", "as_of": as_of}, format="json"
+    )
+    return response.status_code, shown(response)
+
+
+def through_an_api_closing_update(action, person, as_of, client):
+    fields = {"text": "done", "closes_action": True, "as_of": as_of}
+    return through_the_api(action, person, fields)
+
+
+def through_the_admin_sign_off(action, person, as_of, client):
+    client.force_login(person.user)
+    response = client.post(
+        admin_url(Action, "changelist"),
+        {
+            "action": "sign_off_selected",
+            helpers.ACTION_CHECKBOX_NAME: [action.pk],
+            "apply": "1",
+            "text": "done",
+            "as_of": as_of,
+        },
+        follow=True,
+    )
+    return response.status_code, shown(response)
+
+
+def through_an_admin_closing_update(action, person, as_of, client):
+    fields = {"text": "done", "closes_action": "on", "as_of": as_of}
+    return through_the_admin_update_page(action, person, fields, client)
+
+
+def through_an_admin_closing_inline(action, person, as_of, client):
+    fields = {"text": "done", "closes_action": "on", "as_of": as_of}
+    return through_the_admin_action_inline(action, person, fields, client)
+
+
+CLOSING_DOORS = [
+    pytest.param(through_the_api_sign_off, "alan", 400, id="api sign-off"),
+    pytest.param(through_the_api_withdraw, "alan", 400, id="api withdraw"),
+    pytest.param(through_an_api_closing_update, "alan", 400, id="api closing update"),
+    pytest.param(through_the_admin_sign_off, "officer", 200, id="admin sign-off"),
+    pytest.param(through_an_admin_closing_update, "officer", 200, id="admin update page"),
+    pytest.param(through_an_admin_closing_inline, "officer", 200, id="admin action inline"),
+]
+
+
+@pytest.mark.parametrize(("door", "who", "refused"), CLOSING_DOORS)
+def test_it_refuses_to_close_an_action_before_its_latest_update_at_every_door(
+    request, client, green_on_the_19th, officer, door, who, refused
+):
+    action = green_on_the_19th
+    person = request.getfixturevalue(who)
+
+    status, page = door(action, person, "2026-11-12", client)
+
+    assert status == refused
+    assert CLOSED_BEFORE_LATEST in page
+    action.refresh_from_db()
+    assert (action.status, action.closed_on, action.updates.count()) == ("open", None, 1)
+    assert Action.objects.with_latest_rag().get(pk=action.pk).latest_rag == "GREEN"
+
+
+def test_the_api_refuses_a_sign_off_before_the_latest_update_on_its_date_field(
+    green_on_the_19th, alan
+):
+    refused = api_as(alan).post(
+        f"/api/actions/{green_on_the_19th.pk}/sign-off/",
+        {"text": "done", "as_of": "2026-11-12"},
+        format="json",
+    )
+
+    assert refused.status_code == 400
+    assert refused.json() == {"as_of": [CLOSED_BEFORE_LATEST]}
+    assert listed(alan, "rag=COMPLETED") == []
+    assert listed(alan, "rag=GREEN") == ["CS (26/27) A01"]
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-19", "2026-12-01"])
+def test_a_sign_off_on_or_after_the_latest_update_makes_the_latest_rag_completed(
+    green_on_the_19th, alan, as_of
+):
+    signed = api_as(alan).post(
+        f"/api/actions/{green_on_the_19th.pk}/sign-off/",
+        {"text": "done", "as_of": as_of},
+        format="json",
+    )
+
+    assert signed.status_code == 200
+    assert (signed.data["status"], signed.data["closed_on"], signed.data["latest_rag"]) == (
+        "completed",
+        as_of,
+        "COMPLETED",
+    )
+    assert listed(alan, "rag=COMPLETED") == ["CS (26/27) A01"]
+    assert listed(alan, "rag=GREEN") == []
+
+
+def test_a_closing_update_sent_with_green_carries_completed(green_on_the_19th, alan):
+    closed = api_as(alan).post(
+        "/api/action-updates/",
+        {
+            "action": green_on_the_19th.pk,
+            "text": "Analysis sent to members.",
+            "rag": "GREEN",
+            "closes_action": True,
+            "as_of": "2026-11-30",
+        },
+        format="json",
+    )
+
+    assert closed.status_code == 201
+    assert (closed.data["rag"], closed.data["closes_action"]) == ("COMPLETED", True)
+    read = api_as(alan).get(f"/api/actions/{green_on_the_19th.pk}/").data
+    assert (read["status"], read["closed_on"], read["latest_rag"]) == (
+        "completed",
+        "2026-11-30",
+        "COMPLETED",
+    )
+    assert listed(alan, "rag=COMPLETED") == ["CS (26/27) A01"]
+    assert listed(alan, "rag=GREEN") == []
+
+
+def test_a_closing_update_in_the_admin_inline_with_no_rag_carries_completed(
+    client, green_on_the_19th, officer
+):
+    status, _ = through_an_admin_closing_inline(green_on_the_19th, officer, "2026-11-30", client)
+
+    assert status == 302
+    closing = green_on_the_19th.updates.get(closes_action=True)
+    assert (closing.as_of, closing.rag) == (D(2026, 11, 30), "COMPLETED")
+    assert Action.objects.with_latest_rag().get(pk=green_on_the_19th.pk).latest_rag == "COMPLETED"
+
+
+def test_a_reopened_action_is_not_listed_as_completed(client, green_on_the_19th, alan, officer):
+    chair = api_as(alan)
+    url = f"/api/actions/{green_on_the_19th.pk}/"
+    assert chair.post(url + "sign-off/", {"text": "done", "as_of": "2026-11-25"}, format="json")
+
+    reopened = chair.post(url + "reopen/", {"text": "x"}, format="json")
+
+    assert reopened.status_code == 200
+    assert (reopened.data["status"], reopened.data["closed_on"], reopened.data["latest_rag"]) == (
+        "open",
+        None,
+        "GREEN",
+    )
+    assert listed(alan, "rag=COMPLETED") == []
+    assert listed(alan, "rag=GREEN") == ["CS (26/27) A01"]
+    # Its history still says it was signed off, then reopened.
+    assert list(
+        green_on_the_19th.updates.order_by("pk").values_list("as_of", "rag", "closes_action")
+    ) == [
+        (D(2026, 11, 19), "GREEN", False),
+        (D(2026, 11, 25), "COMPLETED", True),
+        (D(2026, 12, 1), "", False),
+    ]
+    client.force_login(officer.user)
+    changelist = client.get(admin_url(Action, "changelist"))
+    cl = changelist.context["cl"]
+    assert [cl.model_admin.latest_rag(row) for row in cl.result_list] == ["Green"]
+    page = client.get(reverse("tracker:committee-actions", args=["childrens-services"]))
+    assert [a.latest_rag for a in page.context["page"]] == ["GREEN"]
+
+
+def test_a_reopened_action_with_no_rag_before_its_sign_off_has_no_latest_rag(action, alan):
+    chair = api_as(alan)
+    assert chair.post(f"/api/actions/{action.pk}/sign-off/", {"text": "done"}, format="json")
+
+    reopened = chair.post(f"/api/actions/{action.pk}/reopen/", {"text": "x"}, format="json")
+
+    assert (reopened.data["status"], reopened.data["latest_rag"]) == ("open", None)
+    assert listed(alan, "rag=COMPLETED") == []
+
+
+def test_an_action_withdrawn_after_reopening_is_not_listed_as_completed(green_on_the_19th, alan):
+    chair = api_as(alan)
+    url = f"/api/actions/{green_on_the_19th.pk}/"
+    assert chair.post(url + "sign-off/", {"text": "done", "as_of": "2026-11-25"}, format="json")
+    assert chair.post(url + "reopen/", {"text": "x"}, format="json")
+
+    withdrawn = chair.post(url + "withdraw/", {"text": "Not wanted"}, format="json")
+
+    assert (withdrawn.data["status"], withdrawn.data["latest_rag"]) == ("withdrawn", "GREEN")
+    assert listed(alan, "rag=COMPLETED") == []
+
+
+def test_after_reopening_a_new_sign_off_is_dated_from_the_reopening(green_on_the_19th, alan):
+    chair = api_as(alan)
+    url = f"/api/actions/{green_on_the_19th.pk}/"
+    assert chair.post(url + "sign-off/", {"text": "done", "as_of": "2026-11-25"}, format="json")
+    assert chair.post(url + "reopen/", {"text": "x"}, format="json")
+
+    refused = chair.post(url + "sign-off/", {"text": "done", "as_of": "2026-11-30"}, format="json")
+    signed = chair.post(url + "sign-off/", {"text": "done again"}, format="json")
+
+    assert refused.json() == {
+        "as_of": [
+            "A closing update cannot be dated before the latest update on CS (26/27) A01, of "
+            "1 December 2026."
+        ]
+    }
+    assert (signed.data["status"], signed.data["latest_rag"]) == ("completed", "COMPLETED")
+    assert listed(alan, "rag=COMPLETED") == ["CS (26/27) A01"]
+
+
 # --- Deleting: history is kept, withdraw instead --------------------------------------------------
 
 
