@@ -15,7 +15,6 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 
@@ -284,20 +283,14 @@ class ActionAdmin(committees_admin.HistoryAdmin):
     actions = ["sign_off_selected", "withdraw_selected"]
 
     def get_queryset(self, request):
-        # Not `with_due_on()`: its `due_on` annotation collides with the model property.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(due_on_date=Coalesce("due_date", "due_back_meeting__date"))
-            .with_latest_rag()
-        )
+        return super().get_queryset(request).with_due_on().with_latest_rag()
 
     def get_deleted_objects(self, objs, request):
         return refuse_deleting_history(super().get_deleted_objects(objs, request), objs)
 
     @admin.display(description="due", ordering="due_on_date")
     def due_on(self, obj):
-        return getattr(obj, "due_on_date", None) or obj.due_on
+        return obj.due_on
 
     @admin.display(description="latest RAG", ordering="latest_rag")
     def latest_rag(self, obj):
@@ -306,10 +299,7 @@ class ActionAdmin(committees_admin.HistoryAdmin):
 
     @admin.display(description="days late")
     def days_late(self, obj):
-        due = self.due_on(obj)
-        if not due or not obj.is_open:
-            return 0
-        return max((today() - due).days, 0)
+        return obj.days_late(today())
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ActionUpdate:

@@ -353,6 +353,9 @@ class Action(models.Model):
 
     @property
     def due_on(self) -> dt.date | None:
+        """The due date, or else the due-back meeting's date (`with_due_on` reads it in SQL)."""
+        if "due_on_date" in self.__dict__:
+            return self.__dict__["due_on_date"]
         if self.due_date:
             return self.due_date
         return self.due_back_meeting.date if self.due_back_meeting_id else None

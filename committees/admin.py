@@ -823,46 +823,10 @@ class WorkProgrammeTopicAdmin(HistoryAdmin):
 # --- Deferrals -------------------------------------------------------------------------------
 
 
-class DeferralAddForm(forms.ModelForm):
-    """A new deferral, checked here and then made by the deferral service."""
-
-    class Meta:
-        model = Deferral
-        fields = ("topic", "agenda_item", "to_meeting", "to_text", "reason", "decided_at")
-        help_texts = {
-            "topic": "The work-programme topic that moves (or choose the agenda item instead).",
-            "agenda_item": "When the committee deferred an item on its agenda.",
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["topic"].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        topic, item = cleaned.get("topic"), cleaned.get("agenda_item")
-        if item is not None:
-            if item.outcome == AgendaItem.Outcome.DEFERRED:
-                self.add_error(
-                    "agenda_item",
-                    f"Item {item} was already deferred; defer it again from the meeting it went to.",
-                )
-            if topic is not None and item.topic_id and item.topic_id != topic.pk:
-                self.add_error("topic", f"Item {item} is on another topic ({item.topic}).")
-            # What the service will do, so that the model's checks run on this form.
-            self.instance.topic = item.topic if item.topic_id else topic
-            self.instance.from_meeting = item.meeting
-        elif topic is not None:
-            self.instance.from_meeting = topic.target_meeting
-        elif "topic" not in self.errors:
-            self.add_error("topic", "Choose the topic, or the agenda item, that is deferred.")
-        return cleaned
-
-
 @admin.register(Deferral)
 class DeferralAdmin(HistoryAdmin):
-    """Read-mostly: a deferral is made by the deferral service (the add page calls it), and
-    afterwards only its wording can be corrected."""
+    """Read-mostly: a deferral is made by the deferral service (the defer actions call it),
+    and afterwards only its wording can be corrected."""
 
     list_display = (
         "topic",
@@ -885,7 +849,6 @@ class DeferralAdmin(HistoryAdmin):
         "created_by",
     )
     date_hierarchy = "created_at"
-    autocomplete_fields = ("topic", "agenda_item", "to_meeting", "decided_at")
     readonly_fields = (
         "topic",
         "agenda_item",
@@ -896,43 +859,16 @@ class DeferralAdmin(HistoryAdmin):
         "created_by",
     )
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj else ()
-
     def get_fields(self, request, obj=None):
-        if obj is None:
-            return DeferralAddForm._meta.fields
         return (*self.readonly_fields, "to_text", "reason")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = DeferralAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+    def has_add_permission(self, request):
+        # Made only by the "Defer to a later meeting" actions of items and topics, which
+        # offer the meetings business may go to and call the deferral service.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_form(self, request, form, change):
-        if change:
-            return super().save_form(request, form, change)
-        cleaned = form.cleaned_data
-        options = {
-            "to_meeting": cleaned["to_meeting"],
-            "to_text": cleaned["to_text"],
-            "reason": cleaned["reason"],
-            "decided_at": cleaned["decided_at"],
-            "by": request.user,
-        }
-        if cleaned["agenda_item"] is not None:
-            deferral = defer_item(cleaned["agenda_item"], **options)
-        else:
-            deferral = defer_topic(cleaned["topic"], **options)
-        form.save_m2m = lambda: None  # nothing more to save: the service saved it all
-        return deferral
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
 
     @admin.display(description="committee")
     def committee(self, obj):

@@ -13,7 +13,14 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from committees.exemption import derived_exemption
-from committees.models import AgendaItem, Deferral, Meeting, WorkProgramme, WorkProgrammeTopic
+from committees.models import (
+    LONDON,
+    AgendaItem,
+    Deferral,
+    Meeting,
+    WorkProgramme,
+    WorkProgrammeTopic,
+)
 
 # Sent with `deferral=` once the deferral is committed.
 deferred = Signal()
@@ -68,7 +75,12 @@ def defer_topic(
     """Move a topic to a later meeting (or to none yet), keeping the move as history."""
     with transaction.atomic():
         topic = WorkProgrammeTopic.objects.select_for_update().get(pk=topic.pk)
-        decided_on_item = agenda_item is not None
+        # Deferred at its meeting (the item's meeting has taken place), or moved now, ahead of
+        # it: only the first is "decided at" a meeting.
+        decided_meeting = agenda_item.meeting if agenda_item is not None else None
+        decided_on_item = decided_meeting is not None and decided_meeting.date <= (
+            (at or timezone.now()).astimezone(LONDON).date()
+        )
         if agenda_item is None:
             # The topic's item on the agenda it leaves goes with it: that item is what the
             # report reminders and the meeting page hang on.
@@ -79,6 +91,20 @@ def defer_topic(
                 raise ValidationError(
                     f"Item {agenda_item} was already deferred; defer it again from the meeting it went to."
                 )
+            if agenda_item.outcome != AgendaItem.Outcome.NONE:
+                raise ValidationError(
+                    {
+                        "outcome": f"Item {agenda_item} was {agenda_item.get_outcome_display().lower()}"
+                        "; only business not yet decided can be deferred."
+                    }
+                )
+        if topic.status not in WorkProgrammeTopic.ACTIVE_STATUSES:
+            raise ValidationError(
+                {
+                    "status": f"“{topic.display_title}” is {topic.get_status_display().lower()}"
+                    "; only a planned or deferred topic can be deferred."
+                }
+            )
         from_meeting = agenda_item.meeting if agenda_item else topic.target_meeting
         deferral = Deferral(
             topic=topic,
@@ -87,7 +113,7 @@ def defer_topic(
             to_meeting=to_meeting,
             to_text=to_text.strip(),
             reason=reason.strip(),
-            decided_at=decided_at or (agenda_item.meeting if decided_on_item else None),
+            decided_at=decided_at or (decided_meeting if decided_on_item else None),
             created_by=by,
             created_at=at or timezone.now(),
         )

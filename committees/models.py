@@ -35,6 +35,10 @@ def today() -> dt.date:
     return timezone.now().astimezone(LONDON).date()
 
 
+# Nothing a council records here is older than this (a 0001-01-01 is a slip, and municipal
+# years and working days cannot be computed for it).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
 # A council plans years ahead, never centuries: a later date is a slip (9999-12-31), and the
 # working-day and two-month arithmetic on it would run off the end of the calendar.
 PLANNING_HORIZON_YEARS = 100
@@ -50,15 +54,21 @@ def planning_horizon(on: dt.date | None = None) -> dt.date:
 
 
 def beyond_planning_horizon(**dates: dt.date | None) -> dict[str, str]:
-    """The one rule for how far ahead a date may be: an error for each of `dates` (by field
+    """The one rule for how far ahead (or back) a date may be: an error for each of `dates` (by field
     name) that is later than the planning horizon. Every model's `clean()` applies it to the
     dates it plans by, so the admin, the API, the pages and the importer refuse alike."""
     horizon = planning_horizon()
-    message = (
+    late = (
         f"Give a date no later than {horizon:%-d %B %Y}: the tracker plans at most "
         f"{PLANNING_HORIZON_YEARS} years ahead."
     )
-    return {name: message for name, day in dates.items() if day and day > horizon}
+    early = (
+        f"Give a date no earlier than {EARLIEST_DATE:%-d %B %Y}: the tracker keeps the "
+        "business of modern councils."
+    )
+    errors = {name: late for name, day in dates.items() if day and day > horizon}
+    errors.update({name: early for name, day in dates.items() if day and day < EARLIEST_DATE})
+    return errors
 
 
 class Authority(models.Model):
@@ -345,7 +355,7 @@ class Committee(models.Model):
 
     # Where the committee sits and who supports it: kept by democratic services. Its chairs
     # steer its business (remit, names, meetings, items) but not these.
-    STRUCTURE_FIELDS = ("authority", "parent", "kind", "officer", "reference_prefix")
+    STRUCTURE_FIELDS = ("authority", "parent", "kind", "officer", "reference_prefix", "slug")
 
     @staticmethod
     def may_change_structure(user) -> bool:
@@ -929,6 +939,16 @@ class AgendaItemQuerySet(TrackedQuerySet):
     def awaiting_report(self):
         return self.filter(report_submitted_at__isnull=True, outcome=AgendaItem.Outcome.NONE)
 
+    def with_deferral_count(self, user=None):
+        """Annotate `deferral_count`, the moves of the item's topic; with `user`, only the
+        deferrals they may see count (a deferral of exempt business is not theirs to count)."""
+        if user is None or (user.is_authenticated and user.is_staff):
+            return self.annotate(deferral_count=models.Count("topic__deferrals", distinct=True))
+        seen = Q(topic__deferrals__in=Deferral.objects.visible_to(user).values("pk"))
+        return self.annotate(
+            deferral_count=models.Count("topic__deferrals", filter=seen, distinct=True)
+        )
+
 
 class AgendaItem(models.Model):
     class Outcome(models.TextChoices):
@@ -948,7 +968,7 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     topic = models.ForeignKey(
-        WorkProgrammeTopic, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+        WorkProgrammeTopic, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
     report_author = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports_authored"
@@ -1011,6 +1031,16 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracker:meeting", args=[self.meeting_id]) + f"#item-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.is_exempt and self.topic_id:
+            # Whatever door linked it, a topic an exempt item is on is exempt with it.
+            WorkProgrammeTopic.objects.filter(pk=self.topic_id, is_exempt=False).update(
+                is_exempt=True,
+                exempt_paragraph=self.exempt_paragraph,
+                public_title=self.public_title,
+            )
 
     @property
     def display_title(self) -> str:

@@ -9,7 +9,7 @@ it goes through `defer_topic`, which keeps the move and sends the deferral remin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from committees.deferrals import defer_topic
+from committees.deferrals import defer_topic, item_on_agenda
 from committees.models import Deferral, Meeting, WorkProgramme, WorkProgrammeTopic
 
 TBC = "to be confirmed"
@@ -88,6 +88,16 @@ def move_topic(
             topic.work_programme.municipal_year_id
         ):
             topic.work_programme = WorkProgramme.for_meeting(to_meeting)
+        item = item_on_agenda(topic)
+        if item is not None:
+            # Brought forward: its undecided item goes to the earlier agenda with it, so the
+            # report is chased once, for the meeting it is now due at.
+            item.meeting = to_meeting
+            if to_meeting.items.filter(number=item.number).exclude(pk=item.pk).exists():
+                item.number = None
+            item.full_clean()
+            item._history_user = by
+            item.save(update_fields=["meeting", "number"])
         topic.target_meeting = to_meeting
         topic.full_clean()
         topic._history_user = by

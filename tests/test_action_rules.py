@@ -309,10 +309,23 @@ def test_a_reopened_action_needs_a_new_closing_update_to_close_again(action, pri
 
 
 def test_an_action_can_be_closed_with_a_backdated_update(action):
-    record_update(action, text="Chased", rag=RAG.AMBER, as_of=D(2018, 1, 20))
+    record_update(action, text="Chased", rag=RAG.AMBER, as_of=D(2018, 1, 16))
     record_update(action, text="Sent on 18 January", as_of=D(2018, 1, 18), closes=True)
     action.refresh_from_db()
     assert (action.status, action.closed_on) == (Action.Status.COMPLETED, D(2018, 1, 18))
+
+
+def test_an_action_is_not_closed_before_its_latest_update(action):
+    """Closed before its latest update, it would show that update's RAG while completed."""
+    record_update(action, text="Chased", rag=RAG.AMBER, as_of=D(2018, 1, 20))
+    with pytest.raises(ValidationError) as error:
+        record_update(action, text="Sent on 18 January", as_of=D(2018, 1, 18), closes=True)
+    assert error.value.message_dict == {
+        "as_of": [
+            "A closing update cannot be dated before the latest update on "
+            f"{action.reference}, of 20 January 2018."
+        ]
+    }
 
 
 # --- Progress and RAG history ---------------------------------------------------------------

@@ -321,6 +321,13 @@ TABLE = [
         STEERED_CREATE,
         lambda w: {"to_text": "the new municipal year", "reason": "Consultation extended."},
     ),
+    Row(
+        "topics",
+        "move",
+        "topic",
+        STEERED_CHANGE,
+        lambda w: {"to_meeting": None, "reason": "Consultation extended."},
+    ),
     Row("topics", "withdraw", "topic", STEERED_CHANGE),
     Row("topics", "report-submitted", "topic", (401, 200, 200, 403, 200, 403)),
     # --- deferrals: read-only history, as confidential as the item they were decided on

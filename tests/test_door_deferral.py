@@ -449,3 +449,187 @@ def test_the_report_author_who_defers_their_own_item_is_still_told(
     with django_capture_on_commit_callbacks(execute=True):
         defer_topic(q3_topic, to_meeting=march_2027, reason=REASON, by=dev.user)
     assert [(m.to, m.cc) for m in mail.outbox] == [([DEV], [PRIYA])]
+
+
+def test_a_deferral_with_nowhere_to_go_is_refused_alike_by_the_api_and_the_service(
+    today, priya, q3_topic
+):
+    where = ["Say which meeting it is deferred to, or describe where it goes."]
+    refused = staff_api(priya).post(
+        f"/api/topics/{q3_topic.pk}/defer/", {"reason": REASON}, format="json"
+    )
+    assert (refused.status_code, refused.data) == (400, {"to_meeting": where})
+    with pytest.raises(Exception) as error:
+        defer_topic(q3_topic, reason=REASON)
+    assert error.value.message_dict == {"to_meeting": where}
+    assert Deferral.objects.count() == 0
+
+
+# --- Found by trying to break it --------------------------------------------------------
+
+
+def test_only_business_not_yet_decided_can_be_deferred(today, priya, q3_topic, march_2027):
+    item = AgendaItem.objects.get(topic=q3_topic)
+    api = staff_api(priya)
+    api.post(f"/api/agenda-items/{item.pk}/outcome/", {"outcome": "resolved"}, format="json")
+    refused = api.post(
+        f"/api/agenda-items/{item.pk}/defer/",
+        {"to_meeting": march_2027.pk, "reason": REASON},
+        format="json",
+    )
+    assert (refused.status_code, refused.data) == (
+        400,
+        {"outcome": [f"Item {TITLE} was resolved; only business not yet decided can be deferred."]},
+    )
+    topic_refused = api.post(
+        f"/api/topics/{q3_topic.pk}/defer/", {"to_meeting": march_2027.pk, "reason": REASON}
+    )
+    assert (topic_refused.status_code, topic_refused.data) == (
+        400,
+        {"status": [f"“{TITLE}” is considered; only a planned or deferred topic can be deferred."]},
+    )
+    assert Deferral.objects.count() == 0
+
+
+def test_deferring_an_item_ahead_of_its_meeting_is_a_move_made_now(
+    today, alan, q3_topic, march_2027, django_capture_on_commit_callbacks
+):
+    """Not "decided by the committee at its meeting of 14 January 2027": that is to come."""
+    item = AgendaItem.objects.get(topic=q3_topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        deferral = defer_item(item, to_meeting=march_2027, reason=REASON, by=alan.user)
+    assert deferral.decided_at is None
+    assert "has been deferred." in mail.outbox[0].body
+    assert "at its meeting of" not in mail.outbox[0].body
+
+
+def test_a_patch_cannot_move_a_topic_or_an_item_to_another_meeting(
+    today, priya, q3_topic, january, march_2027
+):
+    item = AgendaItem.objects.get(topic=q3_topic)
+    api = staff_api(priya)
+    topic_patch = api.patch(
+        f"/api/topics/{q3_topic.pk}/", {"target_meeting": march_2027.pk}, format="json"
+    )
+    item_patch = api.patch(
+        f"/api/agenda-items/{item.pk}/", {"meeting": march_2027.pk}, format="json"
+    )
+    assert (topic_patch.status_code, item_patch.status_code) == (400, 400)
+    assert "POST /api/topics/<id>/move/" in topic_patch.data["target_meeting"][0]
+    assert "POST /api/agenda-items/<id>/defer/" in item_patch.data["meeting"][0]
+    q3_topic.refresh_from_db()
+    item.refresh_from_db()
+    assert (q3_topic.target_meeting, item.meeting) == (january, january)
+
+
+def test_moving_a_topic_later_through_the_api_is_a_deferral_and_needs_a_reason(
+    today, priya, q3_topic, march_2027
+):
+    api = staff_api(priya)
+    url = f"/api/topics/{q3_topic.pk}/move/"
+    refused = api.post(url, {"to_meeting": march_2027.pk}, format="json")
+    assert (refused.status_code, refused.data) == (
+        400,
+        {"reason": ["Say why it is deferred: the report author is told the reason."]},
+    )
+    moved = api.post(url, {"to_meeting": march_2027.pk, "reason": REASON}, format="json")
+    assert (moved.status_code, moved.data["status"], moved.data["target_meeting"]) == (
+        200,
+        "deferred",
+        march_2027.pk,
+    )
+    assert AgendaItem.objects.get(topic=q3_topic).outcome == AgendaItem.Outcome.DEFERRED
+
+
+def test_bringing_a_topic_forward_takes_its_undecided_item_to_the_earlier_agenda(
+    today, client, priya, dev, january, march_2027
+):
+    topic = WorkProgrammeTopic.objects.create(
+        work_programme=WorkProgramme.for_meeting(march_2027),
+        title="Youth Justice Plan",
+        target_meeting=march_2027,
+    )
+    AgendaItem.objects.create(
+        meeting=march_2027, number=4, title="Youth Justice Plan", topic=topic, report_author=dev
+    )
+    client.force_login(priya.user)
+    moved = client.post(reverse("tracker:topic-move", args=[topic.pk]), {"to_meeting": january.pk})
+    assert moved.status_code == 302
+    item = AgendaItem.objects.get(topic=topic)
+    assert (item.meeting, item.number, item.outcome) == (january, 4, AgendaItem.Outcome.NONE)
+    assert Deferral.objects.count() == 0
+    # Chased once, for January: 10 working days before its 30 December deadline.
+    assert [
+        subject
+        for _, subject in report_reminders_from(dt.date(2026, 12, 1), dt.date(2027, 3, 10))
+        if "Youth Justice Plan" in subject
+    ] == [
+        "Report due 30 December for Children's Services O&S, 14 January 2027: Youth Justice Plan",
+        "Report due 30 December for Children's Services O&S, 14 January 2027: Youth Justice Plan",
+        "Overdue: report due 30 December for Children's Services O&S, 14 January 2027: "
+        "Youth Justice Plan",
+    ]
+
+
+def test_the_api_adds_a_topic_only_as_planned_and_for_a_meeting_still_to_come(
+    today, priya, q3_topic, cancelled_march, held_2016, january
+):
+    api = staff_api(priya)
+    body = {"work_programme": q3_topic.work_programme_id, "title": "Adoption Service"}
+    cancelled = api.post("/api/topics/", {**body, "target_meeting": cancelled_march.pk})
+    assert (cancelled.status_code, cancelled.data) == (400, {"target_meeting": [CANCELLED]})
+    withdrawn = api.post("/api/topics/", {**body, "status": "withdrawn"}, format="json")
+    assert (withdrawn.status_code, list(withdrawn.data)) == (400, ["status"])
+    planned = api.post("/api/topics/", {**body, "target_meeting": january.pk}, format="json")
+    assert (planned.status_code, planned.data["status"]) == (201, "planned")
+
+
+def test_a_topic_with_an_item_is_kept(today, priya, q3_topic):
+    deleted = staff_api(priya).delete(f"/api/topics/{q3_topic.pk}/")
+    assert deleted.status_code == 409
+    assert AgendaItem.objects.get(title=TITLE).topic == q3_topic
+
+
+def test_an_exempt_item_put_on_a_public_topic_makes_it_exempt_and_tells_only_its_people(
+    today, priya, alan, dev, sam_lead, january, march_2027, django_capture_on_commit_callbacks
+):
+    topic = WorkProgrammeTopic.objects.create(
+        work_programme=WorkProgramme.for_meeting(january),
+        title="Staffing",
+        target_meeting=january,
+        lead_officer=sam_lead,
+    )
+    item = AgendaItem.objects.create(
+        meeting=january,
+        position=8,
+        title="Disciplinary hearing of a named officer",
+        is_exempt=True,
+        exempt_paragraph=1,
+        public_title="Staffing matter",
+        report_author=dev,
+    )
+    chair = APIClient()
+    chair.force_authenticate(alan.user)
+    assert chair.patch(f"/api/agenda-items/{item.pk}/", {"topic": topic.pk}).status_code == 200
+    topic.refresh_from_db()
+    assert (topic.is_exempt, topic.exempt_paragraph, topic.public_title) == (
+        True,
+        1,
+        "Staffing matter",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        chair.post(
+            f"/api/agenda-items/{item.pk}/defer/",
+            {"to_meeting": march_2027.pk, "reason": "The hearing was adjourned."},
+        )
+    # Dev wrote the report; Sam leads the public topic but may not read the exempt item.
+    assert [m.to for m in mail.outbox] == [[DEV]]
+    public = APIClient().get(f"/api/topics/{topic.pk}/").data
+    assert (public["readable"], public["status"], public["target_meeting"]) == (False, None, None)
+
+
+@pytest.fixture
+def sam_lead(db):
+    from committees.models import Person
+
+    return Person.objects.create(name="Sam Ruiz", email="sam.ruiz@riverside.example")

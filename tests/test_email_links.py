@@ -177,7 +177,9 @@ def test_the_report_link_records_the_report_and_stops_its_reminders(client, repo
     outbox.sweep(now=dt.datetime(2018, 1, 16, 9, 0, tzinfo=LONDON))
     (message,) = mail.outbox
     (url,) = re.findall(rf"{re.escape(SITE)}(/links/report/\S+/)", message.body)
-    assert url == links.report_submission_url("item", report_item, dev)
+    # The same signed payload (the signature's timestamp may fall in another second).
+    expected = links.report_submission_url("item", report_item, dev)
+    assert url.split(":")[0] == expected.split(":")[0]
     mail.outbox.clear()
 
     shown = client.get(url)

@@ -47,20 +47,31 @@ class StrictInput:
         return super().to_internal_value(data)
 
     def changed_events(self, data: Mapping) -> dict:
-        """Fields whose change is an event (`Meta.events`: field -> the service's address)
-        may be sent back as they are, never changed by a plain write."""
-        events = getattr(getattr(self, "Meta", None), "events", {})
-        if self.instance is None or not events:
-            return {}
+        """Fields whose change is an event (`Meta.events`: field -> the service's address) may
+        be sent back as they are, never changed by a plain write; a new record starts from
+        the default of each such choice (its outcome or status). A read-only model field
+        (`Meta.read_only_fields`) sent with another value is refused rather than ignored."""
+        meta = getattr(self, "Meta", None)
+        events = getattr(meta, "events", {})
+        read_only = [name for name in getattr(meta, "read_only_fields", ()) if name not in events]
         refused = {}
         for name, how in events.items():
             if name not in data:
                 continue
-            current = getattr(self.instance, name)
-            shown = None if current is None else self.fields[name].to_representation(current)
-            if data[name] != shown:
+            if self.instance is None:
+                field = self.Meta.model._meta.get_field(name)
+                if field.choices and data[name] != field.get_default():
+                    refused[name] = [f"A new record starts as “{field.get_default()}”: {how}"]
+            elif data[name] != self.current(name):
                 refused[name] = [f"This changes only as an event: {how}"]
+        for name in read_only:
+            if name in data and data[name] != (self.current(name) if self.instance else None):
+                refused[name] = ["This field is read-only; see the schema at /api/schema/."]
         return refused
+
+    def current(self, name: str):
+        value = getattr(self.instance, name)
+        return None if value is None else self.fields[name].to_representation(value)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -219,7 +230,9 @@ class AgendaItemSerializer(ModelRulesSerializer):
         extra_kwargs = {name: {"allow_null": True} for name in CONFIDENTIAL_ITEM_FIELDS}
         events = {
             "outcome": "record it with POST /api/agenda-items/<id>/outcome/, or defer the "
-            "item with POST /api/agenda-items/<id>/defer/."
+            "item with POST /api/agenda-items/<id>/defer/.",
+            "meeting": "an item goes to a later meeting by deferring it, with POST "
+            "/api/agenda-items/<id>/defer/.",
         }
 
     def is_readable(self, instance) -> bool:
@@ -347,7 +360,9 @@ class WorkProgrammeTopicSerializer(ModelRulesSerializer):
         read_only_fields = ["report_submitted_at", "is_exempt", "exempt_paragraph", "public_title"]
         events = {
             "status": "defer it with POST /api/topics/<id>/defer/, withdraw it with POST "
-            "/api/topics/<id>/withdraw/; it is considered when its item's outcome is recorded."
+            "/api/topics/<id>/withdraw/; it is considered when its item's outcome is recorded.",
+            "target_meeting": "move it with POST /api/topics/<id>/move/ (to a later meeting or "
+            "to tbc, that is a deferral and needs a reason).",
         }
 
     def get_readable(self, instance) -> bool:
@@ -395,13 +410,20 @@ class DeferSerializer(StrictInput, serializers.Serializer):
     )
     to_text = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     reason = serializers.CharField(max_length=5000)
+    # "Say where it goes" is the Deferral's own rule, checked by the service.
 
-    def validate(self, attrs):
-        if not attrs.get("to_meeting") and not attrs.get("to_text", "").strip():
-            raise serializers.ValidationError(
-                {"to_meeting": ["Say which meeting it is deferred to, or describe where it goes."]}
-            )
-        return attrs
+
+class MoveSerializer(StrictInput, serializers.Serializer):
+    """Another meeting of the committee, or tbc (null); later or tbc is a deferral."""
+
+    to_meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), allow_null=True)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        default="",
+        help_text="Needed when the move is a deferral: the report author is told it.",
+    )
 
 
 class OutcomeSerializer(StrictInput, serializers.Serializer):

@@ -9,7 +9,7 @@ through the same service functions as the admin and pages, so it sends the same 
 """
 
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import (
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from actions import progress, responses
 from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution
-from committees import deferrals, exemption, outcomes, reports
+from committees import deferrals, exemption, outcomes, programme, reports
 from committees.models import (
     AgendaItem,
     Authority,
@@ -235,7 +235,7 @@ class AgendaItemViewSet(TrackerViewSet):
         return (
             AgendaItem.objects.listed_to(user)
             .select_related("meeting__committee")
-            .annotate(deferral_count=Count("topic__deferrals", distinct=True))
+            .with_deferral_count(user)
             .prefetch_related(
                 Prefetch("resolutions", queryset=Resolution.objects.order_by("position"))
             )
@@ -385,6 +385,31 @@ class TopicViewSet(TrackerViewSet):
                 "Only democratic services and the committee's chairs defer topics."
             )
         return deferred(self, request, topic, deferrals.defer_topic)
+
+    def perform_create(self, serializer):
+        """A topic is added through the programme's service, which checks where it is planned."""
+        data = serializer.validated_data
+        if not self.may_create(self.request.user, data):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs may add this."
+            )
+        serializer.instance = programme.add_topic(
+            data.pop("work_programme"), by=self.request.user, **data
+        )
+
+    @extend_schema(request=s.MoveSerializer, responses=s.WorkProgrammeTopicSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Plan the topic for another meeting, or tbc; later or tbc is a deferral (with reason)."""
+        topic = self.get_object()
+        if not self.may_change(request.user, topic):
+            raise exceptions.PermissionDenied(
+                "Only democratic services and the committee's chairs move topics."
+            )
+        where = s.MoveSerializer(data=request.data, context=self.get_serializer_context())
+        where.is_valid(raise_exception=True)
+        programme.move_topic(topic, by=request.user, **where.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=topic.pk)).data)
 
     @extend_schema(request=None, responses=s.WorkProgrammeTopicSerializer)
     @action(detail=True, methods=["post"])

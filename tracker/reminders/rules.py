@@ -72,11 +72,11 @@ def item_deferred(deferral: Deferral, today: dt.date | None = None) -> list[Draf
     committee = topic.work_programme.committee
     holder = report_holder(item) if item else topic.lead_officer
     people = []
-    for person in (
-        item.report_author if item else None,
-        item.lead_officer if item else None,
-        topic.lead_officer,
-    ):
+    named = [item.report_author, item.lead_officer] if item else []
+    # Exempt business is told only to those who may read the item: the people named on it.
+    if not (item and item.is_exempt):
+        named.append(topic.lead_officer)
+    for person in named:
         if person is None or person in people:
             continue
         if made_by(deferral, person) and person != holder:

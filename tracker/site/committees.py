@@ -71,8 +71,8 @@ def outstanding_actions(user, committee, on: dt.date):
     )
     overdue, by_rag = [], {key: [] for key, _ in RAG_GROUPS}
     for action in actions:
-        if action.due_on_date and action.due_on_date < on:
-            action.late_by = (on - action.due_on_date).days
+        action.late_by = action.days_late(on)
+        if action.late_by:
             overdue.append(action)
         else:
             by_rag[action.latest_rag if action.latest_rag in by_rag else None].append(action)
@@ -182,8 +182,7 @@ def committee_actions(request, slug):
     )
     page = paginate(request, actions)
     for action in page:
-        due = action.due_on_date
-        action.late_by = (on - due).days if action.is_open and due and due < on else 0
+        action.late_by = action.days_late(on)
     return render(
         request,
         "tracker/pages/committee_actions.html",

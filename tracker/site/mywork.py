@@ -20,8 +20,7 @@ CHASE_DAYS = 7
 
 def _late(actions, on: dt.date):
     for action in actions:
-        due = action.due_on_date
-        action.late_by = (on - due).days if due and due < on else 0
+        action.late_by = action.days_late(on)
     return actions
 
 
