@@ -596,9 +596,10 @@ class AgendaItemAdmin(HistoryAdmin):
     actions = ["defer_selected_items", "record_noted", "record_resolved", "record_withdrawn"]
 
     def get_readonly_fields(self, request, obj=None):
-        # An outcome is an event: recorded by the actions below or by deferring.
+        # An outcome is an event (recorded by the actions below), and so is a move to another
+        # meeting (deferring).
         fields = super().get_readonly_fields(request, obj)
-        return (*fields, "outcome") if obj else fields
+        return (*fields, "outcome", "meeting") if obj else fields
 
     def record_outcomes(self, request, queryset, outcome):
         try:
@@ -664,8 +665,8 @@ class TopicInline(TabularInline):
     model = WorkProgrammeTopic
     fk_name = "work_programme"
     fields = ("title", "lead_officer", "lead_officer_text", "target_meeting", "status")
-    autocomplete_fields = ("lead_officer", "target_meeting")
-    readonly_fields = ("status",)
+    autocomplete_fields = ("lead_officer",)
+    readonly_fields = ("target_meeting", "status")
     show_change_link = True
     extra = 0
 
@@ -751,9 +752,10 @@ class WorkProgrammeTopicAdmin(HistoryAdmin):
     actions = ["defer_selected_topics", "withdraw_selected_topics"]
 
     def get_readonly_fields(self, request, obj=None):
-        # A topic's status is an event: deferred, withdrawn, merged or considered by a service.
+        # A topic's status and meeting change as events: deferred, moved, withdrawn, merged or
+        # considered by a service (the defer and withdraw actions, the work programme's Move).
         fields = super().get_readonly_fields(request, obj)
-        return (*fields, "status") if obj else fields
+        return (*fields, "status", "target_meeting") if obj else fields
 
     @admin.action(description="Withdraw from the work programme", permissions=["change"])
     def withdraw_selected_topics(self, request, queryset):

@@ -930,3 +930,16 @@ def test_the_action_list_shows_due_date_latest_rag_and_days_late_in_bounded_quer
     assert model_admin.latest_rag(late) == "Green"
     label = MunicipalYear.containing(committee.authority, now).short_label
     assert [a.reference for a in cl.result_list][:2] == [f"CS ({label}) A01", f"CS ({label}) A02"]
+
+
+def test_the_admin_moves_nothing_by_a_plain_edit(officer_client, ofsted_item, february):
+    """A topic's meeting and status, and an item's meeting and outcome, are events there too."""
+    topic = WorkProgrammeTopic.objects.create(
+        work_programme=WorkProgramme.for_meeting(ofsted_item.meeting),
+        title="Ofsted action plan",
+        target_meeting=ofsted_item.meeting,
+    )
+    topic_form = officer_client.get(admin_url(WorkProgrammeTopic, "change", topic.pk))
+    item_form = officer_client.get(admin_url(AgendaItem, "change", ofsted_item.pk))
+    assert {"status", "target_meeting"} & set(topic_form.context["adminform"].form.fields) == set()
+    assert {"outcome", "meeting"} & set(item_form.context["adminform"].form.fields) == set()
