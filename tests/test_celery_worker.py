@@ -195,15 +195,19 @@ def sent_count() -> int:
 
 
 def test_a_committed_deferral_is_emailed_to_the_report_author_by_the_worker(
-    december, february, dev, priya, workers, mail_dir
+    make_meeting, dev, priya, workers, mail_dir
 ):
+    # The worker reads the real clock: a deferral is news only about meetings still ahead.
+    today = timezone.now().astimezone(LONDON).date()
+    soon = make_meeting(today + dt.timedelta(days=30))
+    later = make_meeting(today + dt.timedelta(days=90))
     workers.start()
     item = AgendaItem.objects.create(
-        meeting=december, position=2, title="Children's Social Care Performance", report_author=dev
+        meeting=soon, position=2, title="Children's Social Care Performance", report_author=dev
     )
 
     # No capture of on_commit here: the deferral commits and its real callback enqueues.
-    defer_item(item, reason="Awaiting the Ofsted monitoring letter.", to_meeting=february)
+    defer_item(item, reason="Awaiting the Ofsted monitoring letter.", to_meeting=later)
 
     arrived = wait_until(lambda: len(mail_files(mail_dir)) >= 1, timeout=15)
     assert arrived, f"no email within 15 seconds; worker log:\n{workers.logs()}"
