@@ -12,7 +12,7 @@ from django.shortcuts import resolve_url
 from actions.models import Action, Resolution
 from committees.models import AgendaItem, Committee, Meeting, WorkProgrammeTopic
 
-WESTBROOK = Path(__file__).parent / "importer" / "minutes" / "westbrook_cmis.html"
+WESTBROOK = Path(__file__).parent / "minutes" / "westbrook_cmis.html"
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
     not SEEDS.exists(), reason="the real minutes in ../shared/seeds/ are not here"
 )
 
-EXPECTED = Path(__file__).parent / "importer" / "expected"
+EXPECTED = Path(__file__).parent / "expected"
 CASES = sorted(path.stem for path in EXPECTED.glob("seed_*.json"))
 
 

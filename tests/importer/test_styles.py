@@ -28,7 +28,7 @@ from tracker.importer.parsing import propose
 from tracker.importer.reading import MinutesError, read_minutes
 from tracker.importer.targets import Calendar
 
-MINUTES = Path(__file__).parent / "importer" / "minutes"
+MINUTES = Path(__file__).parent / "minutes"
 YEAR_STARTS = [dt.date(2025, 5, 14)]
 
 
