@@ -22,7 +22,11 @@ their parts), `deferrals`, `requests` (work programme, reports back, undertaking
 (Part 2) and `proposal` (the dataclasses it all fills in).
 """
 
-from tracker.importer.parsing.header import _find_meetings, _trailing_work_programme
+from tracker.importer.parsing.header import (
+    _find_meetings,
+    _trailing_work_programme,
+    named_in_text,
+)
 from tracker.importer.parsing.items import _propose_meeting
 from tracker.importer.parsing.proposal import (
     DeferralProposal,
@@ -73,11 +77,7 @@ def propose(
     lines = _prepare_lines(text)
     segments = _find_meetings(lines)
     if not segments:
-        raise MinutesError(
-            "No minutes were found: the text names no committee meeting with a date (for "
-            'example "Children\'s Services Committee - Tuesday, 20th December, 2016" or '
-            '"Minutes of the meeting of ... held on 12 December 2017").'
-        )
+        segments = [named_in_text(lines)]
     proposal = Proposal()
     for segment in segments:
         meeting = _propose_meeting(lines, segment, calendar, committee)
@@ -85,8 +85,8 @@ def propose(
             # a guessed header with nothing under it is not minutes: say so, propose nothing
             raise MinutesError(
                 "No minutes were found: no meeting header was recognised, and no agenda items "
-                'follow the committee and date guessed from the text ("1. Title", "Item 7: '
-                'Title" or "12/23 TITLE").'
+                'or decisions were found in the text ("1. Title", "Item 7: Title", "12/23 '
+                'TITLE", or a title followed by its minutes).'
             )
         proposal.meetings.append(meeting)
     trailing = _trailing_work_programme(lines, segments[-1].end)

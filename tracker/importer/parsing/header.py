@@ -21,12 +21,13 @@ _DATE_IN_HEADER = r"(?:the\s+)?" + DATE_PATTERN
 
 # "Children's Services Overview and Scrutiny Committee - Tuesday, 20th December, 2016 7.00 pm"
 _MODERNGOV_HEADER = re.compile(
-    rf"^(?P<committee>[^\n]{{3,200}}?)\s+[-\u2013\u2014]\s+{_WEEKDAY}?{_DATE_IN_HEADER.replace('(?P<month>', '(?P<month>').replace(',?', ',?')}\s*,?\s*(?:(?:at\s+)?(?P<time>{_TIME}))?\s*$",
+    rf"^(?P<agenda>agenda\s+(?:and\s+minutes\s+)?for\s+)?(?P<committee>[^\n]{{3,200}}?)\s+(?(agenda)on|[-\u2013\u2014])\s+{_WEEKDAY}?{_DATE_IN_HEADER}\s*,?\s*(?:(?:at\s+)?(?P<time>{_TIME}))?"
+    r"(?:\s*,?\s*(?:MOVED|CANCELLED|POSTPONED|RESCHEDULED|NEW\s+DATE|NEW\s+TIME|RECONVENED))?\s*$",
     re.I,
 )
 # "Minutes of the Meeting of the X held on 12 December 2017 at 7.00 pm"
 _MINUTES_OF_HEADER = re.compile(
-    rf"^(?:minutes\s+of\s+(?:the\s+|a\s+)?)?(?:(?:special|extraordinary|reconvened|ordinary|additional|virtual|remote)\s+)?meeting\s+of\s+(?:the\s+)?(?P<committee>[^\n]{{3,200}}?)\s*,?\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?"
+    rf"^(?:minutes\s+of\s+(?:the\s+|a\s+)?|at\s+an?\s+)?(?:(?:special|extraordinary|reconvened|ordinary|additional|virtual|remote)\s+)?meeting\s+of\s+(?:the\s+)?(?P<committee>[^\n]{{3,200}}?)\s*,?\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?"
     # "... at 2pm in the Council Chamber": the venue after the time
     r"(?:\s*,?\s+(?:in|at)\s+(?P<venue2>[^\n]{3,200}))?",
     re.I,
@@ -146,7 +147,10 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
     if not segments:
         # 2. "Minutes of the meeting of X held on DATE": printed minutes, or minutes inside a pack.
         for index, line in enumerate(lines):
-            if line[:8].lower() not in ("minutes ", "meeting ") or len(line) > 600:
+            if (
+                line[:8].lower() not in ("minutes ", "meeting ", "at a mee", "at an ex", "at an or")
+                or len(line) > 600
+            ):
                 continue
             match = _MINUTES_OF_HEADER.match(line)
             if match and (
@@ -331,13 +335,23 @@ _HELD_ON = re.compile(
 def _guessed_header(lines: list[str]) -> _Segment | None:
     """No header we know: the first line naming a committee-like body and the meeting's date
     near the top ("held on" / "took place on" a date, else the first full date), flagged as
-    guessed so the officer checks them."""
+    guessed so the officer checks them. A sentence is no header line, and the date of the
+    minutes being approved ("the minutes of the meeting held on ...") is not this meeting's."""
     top = [i for i, line in enumerate(lines[:400]) if line][:60]
-    body = next((i for i in top if _BODY_LINE.search(lines[i]) and len(lines[i]) < 200), None)
+    body = next(
+        (
+            i
+            for i in top
+            if _BODY_LINE.search(lines[i]) and len(lines[i]) < 120 and lines[i][-1] not in ".:;,"
+        ),
+        None,
+    )
     dated = None
     for pattern in (_HELD_ON, re.compile(DATE_PATTERN, re.I)):
         for i in top:
             match = pattern.search(lines[i]) if len(lines[i]) < 2000 else None
+            if match and _PREVIOUS_MINUTES.search(lines[i][: match.start()]):
+                continue
             if match and _header_date(match):
                 dated = (i, match)
                 break
@@ -353,6 +367,63 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
         f'The minutes\' header was not recognised: the committee ("{_short(committee, 80)}") and '
         f"the date ({day:%-d %B %Y}) were guessed from the first lines that name them; check both."
     )
+    return segment
+
+
+# "the minutes of the meeting held on ...", "minutes from 24th July": another meeting's date
+_PREVIOUS_MINUTES = re.compile(r"\bminutes\b(?!.*\b(?:an?)\s+meeting\s+of\b)", re.I)
+# A formal name: capitalised words ending in the kind of body ("Corporate Projects Scrutiny
+# Committee", "Environment, Regeneration & Neighbourhood Services Scrutiny Committee").
+_BODY_NAME = re.compile(
+    r"(?<![\w'\u2019])(?:[A-Z][\w'\u2019&-]*|&)(?:(?:,?\s+)(?:[A-Z][\w'\u2019&-]*|and|of|for|&|the|on))*?"
+    r"\s+(?:Sub-Committee|Committee|Board|Panel|Commission|Forum|Cabinet)\b(?!\s*['\u2019]?s?\s*(?:Members|members))"
+)
+_THIS_MEETING = re.compile(
+    r"\ban?\s+meeting\s+of\s+(?:the\s+)?(?P<committee>[^.;\n]{3,150}?)\s+(?:held|to\s+be\s+held)"
+    rf"(?:\s+(?:at|in)\s+[^.;\n]{{3,150}}?)?\s+on\s+{_WEEKDAY}?{_DATE_IN_HEADER}",
+    re.I,
+)
+
+
+def named_in_text(lines: list[str]) -> _Segment:
+    """No header at all (a page whose top was cut off, a single item's page): the committee
+    is the body the text names as meeting ("a meeting of the X to be held on ..."), else the
+    formal name it mentions most; the date only from such a sentence, never from the minutes
+    of an earlier meeting. Items are read from the top of the text. The officer is told."""
+    text_lines = [(i, line) for i, line in enumerate(lines) if line and len(line) < 5000]
+    committee, day = "", None
+    for _, line in text_lines:
+        match = _THIS_MEETING.search(line)
+        if match and _COMMITTEE_WORD.search(match["committee"]):
+            committee, day = _clean_committee(match["committee"]), _header_date(match)
+            break
+    if not committee:
+        counts: dict[str, int] = {}
+        for _, line in text_lines:
+            for match in _BODY_NAME.finditer(line):
+                name = re.sub(r"^(?:The|A|An|Minutes\s+of\s+the|Minutes)\s+", "", match.group(0))
+                if len(name.split()) >= 2:
+                    counts[name] = counts.get(name, 0) + 1
+        if counts:
+            # a short name ("Scrutiny Committee") counts for the longer one that ends with it
+            def score(name):
+                mentions = sum(c for other, c in counts.items() if name.endswith(other))
+                return (mentions, len(name))
+
+            committee = _clean_committee(max(counts, key=score))
+    found = [f'the committee ("{_short(committee, 80)}")'] if committee else []
+    found += [f"the date ({day:%-d %B %Y})"] if day else []
+    missing = ([] if committee else ["the committee"]) + ([] if day else ["the date"])
+    said = (" and ".join(found) + " were" if len(found) > 1 else found[0] + " was") if found else ""
+    parts = [f"{said} taken from the text"] if found else []
+    parts += (
+        [f"{' and '.join(missing)} could not be found: set {'them' if len(missing) > 1 else 'it'}"]
+        if missing
+        else []
+    )
+    guessed = "; ".join(parts)
+    segment = _Segment(committee, day, None, None, 0, len(lines), "printed")
+    segment.guessed = f"The text has no meeting header: {guessed}; check the proposal."
     return segment
 
 

@@ -336,7 +336,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
     item.resolutions = decisions
     item.minutes = "\n\n".join(_paragraphs(lines))
     sentences = [s for p in _paragraphs(narrative) for s in _sentences(p)]
-    _find_deferral(item, [r.text for r in decisions] + sentences, context)
+    _find_deferral(item, [r.text for r in decisions] + sentences, context, len(decisions))
     _find_work_programme(item, sentences, decisions, context, narrative)
     _find_report_backs(item, sentences, decisions, context)
     _find_undertakings(item, sentences, context)

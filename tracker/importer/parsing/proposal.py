@@ -165,8 +165,13 @@ class _Context:
         placement = place(text, held_on=self.held_on, calendar=self.calendar)
         if placement.meeting_date is None:
             shown = f'"{placement.text}"' if placement.text else "no target"
+            kept = (
+                f"proposed as {placement.day:%-d %B %Y} as written"
+                if placement.day
+                else "kept as text for the officer"
+            )
             self.meeting.warnings.append(
-                f"Item {item.label}: {what} {shown}: {placement.problem}; kept as text for the officer."
+                f"Item {item.label}: {what} {shown}: {placement.problem}; {kept}."
             )
         return placement
 
