@@ -5,17 +5,17 @@ import re
 from tracker.importer.parsing.proposal import ItemProposal, ResolutionProposal, _Context
 from tracker.importer.parsing.text import _LONE_NUMBER, _short
 
-_DECISION_WORD = (
-    r"(?:RESOLVED|Resolved|resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended)"
-)
+_DECISION_WORD = r"(?:RESOLVED|Resolved|resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended|ORDERED|Ordered)"
 
 _DECISION_START = re.compile(
     r"^(?:it\s+was\s+|it\s+is\s+)?(?:further\s+|unanimously\s+)?(?P<word>"
     + _DECISION_WORD
-    + r")(?:\s+unanimously)?(?:\s*(?::|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
+    + r")(?:\s+(?i:unanimously))?(?:\s*(?::|;|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
     r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?"
     r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))"
-    r"(?:\s*(?::|\u2013|\u2014|-)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
+    r"(?:\s*(?::|\u2013|\u2014|-|,)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
+    # "Decision:" on a modern.gov decisions page
+    r"|^(?P<word3>Decisions?)\s*:\s*(?P<rest3>.*)$"
     r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
 )
 
@@ -28,6 +28,18 @@ _BULLET = re.compile(r"^\s*(?:[-\u2013•·*▪●◦]|o(?=\s))\s+(?P<text>\S.*)
 _INLINE_MARKER = re.compile(
     r"(?:^|(?<=[\s;:,]))\((?P<m>\d{1,2}|[a-z]|[ivx]{1,4})\)\s+|(?:^|(?<=[\s;:]))(?P<m2>\d{1,2}|[a-z])\)\s+"
 )
+
+
+# What a decision reads like when no RESOLVED says so: "That ... be approved", "To note ...",
+# "Members noted the report", "The minutes ... were approved".
+_DECISION_LIKE = re.compile(
+    r"^\s*(?:that|to\s+(?:note|agree|approve|endorse|recommend|request|ask|refer|add|defer))\b"
+    r"|\b(?:members|committee|panel|board|sub-committee|group|minutes|report|recommendations?)\b"
+    r"[^.]{0,60}?\b(?:agreed|noted|approved|resolved|endorsed|accepted|supported|adopted)\b(?!\s+that\b)",
+    re.I,
+)
+# a decision printed without its block word: "That the minutes be agreed."
+_BARE_DECISION = re.compile(r"^That\s+[^.]{3,}?\b(?:be|is\s+to\s+be)\s+\w+", re.I)
 
 
 def _marker_style(marker: str) -> str:
@@ -110,19 +122,37 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
     resolutions: list[ResolutionProposal] = []
     narrative: list[str] = []
     words: list[str] = []  # the decision words of the blocks: "resolved", "noted", ...
+    # a lone "That ..." is a decision only where no RESOLVED / AGREED block says which are
+    worded = any(_DECISION_START.match(line) for line in lines if line)
     index = 0
     while index < len(lines):
         line = lines[index]
         start = _DECISION_START.match(line) if line else None
+        if not start and line and _unworded_block(lines, index, bare=not worded):
+            # numbered parts of which one reads "That ...", or a lone "That ... be ..."
+            words.append("resolved")
+            parts, index = _collect_block(lines, index, "")
+            _add_parts(resolutions, parts, recommended=False)
+            continue
         if not start:
             narrative.append(line)
             index += 1
             continue
-        rest = (start["rest"] if start["rest"] is not None else start["rest2"]) or ""
-        word = (start["word"] or start["word2"] or "agreed").lower()
+        rest = next((start[g] for g in ("rest", "rest2", "rest3") if start[g] is not None), "")
+        word = (start["word"] or start["word2"] or start["word3"] or "agreed").lower()
+        recommended = word.startswith("recommend") or bool(
+            re.match(r"^to\s+recommend\b", rest, re.I)
+        )
+        if re.match(r"^to\s+recommend\b[^.]{0,40}$", rest, re.I):
+            rest = ""  # "Resolved to RECOMMEND: (to Council)" opens the recommendations
+        word = "decision" if word.startswith("decision") else word
         words.append(word)
-        recommended = word.startswith("recommend")
         parts, index = _collect_block(lines, index + 1, rest.strip())
+        if word == "decision":
+            # a decisions page labels whatever happened: keep what reads as a decision
+            parts = [part for part in parts if _DECISION_LIKE.search(part[1])]
+            if not parts:
+                continue
         if not parts:
             context.meeting.warnings.append(
                 f'Item {item.label}: "{_short(line, 40)}" is followed by no decision text that could '
@@ -135,16 +165,42 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
                 f"Item {item.label}: the RESOLVED block has no numbering; it was split at its "
                 f"paragraphs into {len(parts)} decisions: check them."
             )
-        for marker, text, _style in parts:
-            text = _tidy_decision(text)
-            if not text:
-                continue
-            resolution = ResolutionProposal(number=marker or "", text=text)
-            if recommended:
-                resolution.kind = "recommendation"
-            resolutions.append(resolution)
+        _add_parts(resolutions, parts, recommended=recommended)
     # Numbered parts only: blank numbers are given their position when nothing was printed.
     return resolutions, narrative, words
+
+
+def _add_parts(resolutions: list[ResolutionProposal], parts, *, recommended: bool) -> None:
+    for marker, text, _style in parts:
+        text = _tidy_decision(text)
+        if not text or any(r.text == text for r in resolutions):
+            continue  # a decisions page prints each decision twice
+        resolution = ResolutionProposal(number=marker or "", text=text)
+        if recommended:
+            resolution.kind = "recommendation"
+        resolutions.append(resolution)
+
+
+def _unworded_block(lines: list[str], index: int, *, bare: bool) -> bool:
+    """Decisions printed without RESOLVED: a lone "That ... be ..." paragraph, or a numbered
+    list (at its first part) one of whose first parts reads "That ..."."""
+    line = lines[index]
+    if bare and _BARE_DECISION.match(line):
+        return True
+    marker, style, _text = _split_part(line)
+    if marker not in ("1", "a", "i") or style == "bullet":
+        return False
+    seen = 0
+    for later in lines[index : index + 12]:
+        if not later:
+            continue
+        seen += 1
+        later_marker, later_style, later_text = _split_part(later)
+        if later_marker is None or seen > 4:
+            break
+        if later_style == style and re.match(r"^that\b", later_text, re.I):
+            return True
+    return False
 
 
 def _collect_block(lines: list[str], index: int, rest: str):
