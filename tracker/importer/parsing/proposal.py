@@ -20,11 +20,57 @@ OUTCOMES = ("resolved", "noted", "deferred", "withdrawn", "none")
 # --- The proposal ------------------------------------------------------------------------
 
 
+KINDS = (
+    ("note", "A note"),
+    ("recommendation", "A recommendation to the executive"),
+    ("action", "An action for officers"),
+    ("report_back", "A report to come back"),
+)
+OUTCOME_WORDS = {
+    "resolved": "resolved",
+    "noted": "noted",
+    "deferred": "deferred",
+    "withdrawn": "withdrawn",
+    "none": "no decision recorded",
+}
+
+
+def date_in_words(value: str | None) -> str:
+    """ "2025-03-03" as an officer reads it: "Monday 3 March 2025"."""
+    try:
+        return f"{dt.date.fromisoformat(value or ''):%A %-d %B %Y}"
+    except ValueError:
+        return ""
+
+
+def month_in_words(value: str | None) -> str:
+    """ "2025-09" as "September 2025"."""
+    try:
+        return f"{dt.date.fromisoformat((value or '') + '-01'):%B %Y}"
+    except ValueError:
+        return ""
+
+
+def time_in_words(value: str | None) -> str:
+    """ "19:00" as "7pm", "09:30" as "9:30am"."""
+    try:
+        moment = dt.time.fromisoformat(value or "")
+    except ValueError:
+        return ""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
 @dataclass
 class ResolutionProposal:
     number: str
     text: str
     kind: str = "note"  # note | recommendation | action | report_back
+
+    @property
+    def kind_in_words(self) -> str:
+        return dict(KINDS).get(self.kind, self.kind)
 
 
 @dataclass
@@ -32,6 +78,10 @@ class DeferralProposal:
     text: str
     date: str | None = None  # the matched meeting, YYYY-MM-DD
     reason: str = ""
+
+    @property
+    def date_in_words(self) -> str:
+        return date_in_words(self.date)
 
 
 @dataclass
@@ -46,6 +96,10 @@ class ItemProposal:
     exempt_paragraph: int | None = None  # of Part 1 of Schedule 12A, when the minutes say
 
     @property
+    def outcome_in_words(self) -> str:
+        return OUTCOME_WORDS.get(self.outcome, self.outcome)
+
+    @property
     def label(self) -> str:
         """How the item is named in requests and warnings: its number, else its title."""
         return str(self.number) if self.number is not None else self.title
@@ -56,6 +110,10 @@ class TargetProposal:
     text: str
     month: str | None = None
     date: str | None = None  # the matched meeting (not in the JSON shape; used for saving)
+
+    @property
+    def month_in_words(self) -> str:
+        return month_in_words(self.month)
 
 
 @dataclass
@@ -90,6 +148,12 @@ class MeetingProposal:
     report_back_requests: list[ReportBackRequest] = field(default_factory=list)
     undertakings: list[Undertaking] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def when_in_words(self) -> str:
+        """ "Monday 3 March 2025 at 7pm", or "date unknown"."""
+        day = date_in_words(self.date) or "date unknown"
+        return f"{day} at {time_in_words(self.time)}" if time_in_words(self.time) else day
 
 
 @dataclass
