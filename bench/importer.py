@@ -74,8 +74,8 @@ def main():
     )
     # The inputs of the tests that guard against catastrophic backtracking, timed here rather
     # than asserted in the test suite.
-    from tests.test_importer_formats import HOSTILE_LINE
-    from tests.test_importer_styles import five_megabytes_of_near_matches
+    from tests.importer.test_formats import HOSTILE_LINE
+    from tests.importer.test_styles import five_megabytes_of_near_matches
 
     for name, text in (
         ("a hostile 300 KB line", HOSTILE_LINE),

@@ -10,6 +10,7 @@ import datetime as dt
 from django.core import signing
 
 from tracker.importer.parsing import Proposal, TargetProposal
+from tracker.importer.parsing.proposal import KINDS
 from tracker.importer.targets import Calendar, place
 
 SALT = "tracker.importer.review"
@@ -18,6 +19,38 @@ MAX_AGE = 60 * 60 * 12  # a review left overnight must be started again
 
 class ReviewExpired(Exception):
     """The signed proposal is missing, altered or too old."""
+
+
+class ReviewInvalid(ValueError):
+    """A correction the officer typed cannot be used (a date that is no date)."""
+
+
+def _meeting_fields(meeting, post, prefix: str) -> None:
+    """The meeting's date, start time and venue as the officer corrected them."""
+    value = post.get(f"{prefix}-date")
+    if isinstance(value, str) and value.strip():
+        try:
+            meeting.date = dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise ReviewInvalid(
+                f'The date of the meeting "{value.strip()[:40]}" is not a date: write it as '
+                "YYYY-MM-DD, for example 2025-03-03."
+            ) from None
+    value = post.get(f"{prefix}-time")
+    if isinstance(value, str):
+        if value.strip():
+            try:
+                meeting.time = dt.time.fromisoformat(value.strip()).strftime("%H:%M")
+            except ValueError:
+                raise ReviewInvalid(
+                    f'The start time "{value.strip()[:20]}" is not a time: write it as HH:MM, '
+                    "for example 19:00."
+                ) from None
+        elif f"{prefix}-date" in post:
+            meeting.time = None
+    value = post.get(f"{prefix}-venue")
+    if isinstance(value, str):
+        meeting.venue = " ".join(value.split())[:300] or None
 
 
 def sign(proposal: Proposal, committee_id: int | None) -> str:
@@ -51,8 +84,9 @@ def _text(post, name: str, default: str) -> str:
 def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
     """The proposal as the officer left it: unticked things dropped, edited text taken."""
     for m, meeting in enumerate(proposal.meetings):
-        held_on = dt.date.fromisoformat(meeting.date) if meeting.date else None
         prefix = f"m{m}"
+        _meeting_fields(meeting, post, prefix)
+        held_on = dt.date.fromisoformat(meeting.date) if meeting.date else None
         labels = {}
         items = []
         for i, item in enumerate(meeting.items):
@@ -66,6 +100,14 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
             for r, resolution in enumerate(item.resolutions):
                 if _kept(post, f"{name}-res{r}-keep"):
                     resolution.text = _text(post, f"{name}-res{r}-text", resolution.text)
+                    kind = post.get(f"{name}-res{r}-kind")
+                    if kind is not None:
+                        if kind not in dict(KINDS):
+                            raise ReviewInvalid(
+                                f"Item {item.label}, resolution {resolution.number or r + 1}: "
+                                f'"{str(kind)[:30]}" is not a kind of resolution.'
+                            )
+                        resolution.kind = kind
                     resolutions.append((r + 1, resolution))
             positions = {old: new for new, (old, _) in enumerate(resolutions, start=1)}
             item.resolutions = [resolution for _, resolution in resolutions]
@@ -77,10 +119,9 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
                     text = _text(post, f"{name}-defer-text", item.deferred_to.text)
                     if text != item.deferred_to.text:
                         placement = place(text, held_on=held_on, calendar=calendar)
+                        chosen = placement.meeting_date or placement.day
                         item.deferred_to.text = placement.text
-                        item.deferred_to.date = (
-                            placement.meeting_date.isoformat() if placement.meeting_date else None
-                        )
+                        item.deferred_to.date = chosen.isoformat() if chosen else None
                 else:
                     item.deferred_to = None
                     if item.outcome == "deferred":

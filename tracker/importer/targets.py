@@ -39,6 +39,9 @@ _DATE = re.compile(DATE_PATTERN, re.I)
 _NUMERIC_DATE = re.compile(
     r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b"
 )
+_SHORT_YEAR_DATE = re.compile(
+    rf"\b{ORDINAL_DAY}\s+(?P<month>{_MONTH_ALT})\.?,?\s+(?P<year>[0-9]\d)\b(?![/:.]\d)", re.I
+)
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_ALT})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 _SEASON = re.compile(
     r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I
@@ -119,6 +122,14 @@ def parse_date(text: str) -> dt.date | None:
             return dt.date(int(match["year"]), month_number(match["month"]), int(match["day"]))
         except ValueError:
             return None
+    match = _SHORT_YEAR_DATE.search(text)
+    if match:  # "20th September 17": a written date with a two-digit year
+        try:
+            return dt.date(
+                2000 + int(match["year"]), month_number(match["month"]), int(match["day"])
+            )
+        except ValueError:
+            return None
     match = _NUMERIC_DATE.search(text)
     if match:
         year = int(match["year"])
@@ -183,6 +194,7 @@ class Placement:
     month: str | None = None  # YYYY-MM
     meeting_date: dt.date | None = None
     problem: str = ""  # why no meeting matched, for the officer's warning
+    day: dt.date | None = None  # the date written in the target ("13th February 2018"), if any
 
     def as_month(self) -> dict:
         return {"text": self.text, "month": self.month}
@@ -213,8 +225,13 @@ def place(text: str, *, held_on: dt.date | None, calendar: Calendar | None = Non
     after = held_on + dt.timedelta(days=1) if held_on else dt.date.min
     far = dt.date.max
 
-    day = parse_date(text) if (_DATE.search(text) or _NUMERIC_DATE.search(text)) else None
+    day = (
+        parse_date(text)
+        if (_DATE.search(text) or _SHORT_YEAR_DATE.search(text) or _NUMERIC_DATE.search(text))
+        else None
+    )
     if day:
+        placement.day = day
         placement.month = _month_label(day.year, day.month)
         if day in calendar.meeting_dates:
             placement.meeting_date = day

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.importer.forms import MinutesForm, ReviewCommitteeForm
 from tracker.importer.parsing import propose
+from tracker.importer.parsing.proposal import KINDS
 from tracker.importer.reading import MinutesError
-from tracker.importer.review import ReviewExpired, apply_review, sign, unsign
+from tracker.importer.review import ReviewExpired, ReviewInvalid, apply_review, sign, unsign
 from tracker.importer.saving import SavingError, find_committee, save_proposal
 from tracker.importer.targets import Calendar
 
@@ -45,6 +46,7 @@ def _review(request, proposal, committee, source, *, error=None, status=200):
             "committee_form": form,
             "source": source,
             "error": error,
+            "kinds": KINDS,
         },
         status=status,
     )
@@ -87,10 +89,10 @@ def save(request):
             request, proposal, None, source, error=form.errors["committee"][0], status=400
         )
     committee = form.cleaned_data["committee"]
-    reviewed = apply_review(proposal, request.POST, Calendar.for_committee(committee))
     try:
+        reviewed = apply_review(proposal, request.POST, Calendar.for_committee(committee))
         results = save_proposal(reviewed, committee, by=request.user)
-    except SavingError as error:
+    except (SavingError, ReviewInvalid) as error:
         proposal, _ = unsign(request.POST["proposal"])
         return _review(request, proposal, committee, source, error=str(error), status=400)
     for result in results:

@@ -16,7 +16,7 @@ from tracker.importer.parsing import propose
 from tracker.importer.reading import MinutesError, read_minutes
 from tracker.importer.targets import Calendar, place
 
-MINUTES = Path(__file__).parent / "importer" / "minutes"
+MINUTES = Path(__file__).parent / "minutes"
 
 
 def proposal_of(name: str, calendar: Calendar | None = None) -> dict:

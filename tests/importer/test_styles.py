@@ -28,7 +28,7 @@ from tracker.importer.parsing import propose
 from tracker.importer.reading import MinutesError, read_minutes
 from tracker.importer.targets import Calendar
 
-MINUTES = Path(__file__).parent / "importer" / "minutes"
+MINUTES = Path(__file__).parent / "minutes"
 YEAR_STARTS = [dt.date(2025, 5, 14)]
 
 
@@ -820,12 +820,21 @@ def test_part_2_items_are_proposed_as_exempt_without_echoing_their_text():
     assert not meeting.items[2].exempt
 
 
-def test_a_minimal_header_is_enough_but_a_guess_needs_items_and_a_date():
+def test_a_header_without_items_is_refused_but_items_without_a_header_are_proposed():
     text = "Licensing Panel\nHeld in the Annexe; the meeting was on 2 April 2024.\n\nNo business.\n"
     with pytest.raises(MinutesError, match="no agenda items"):
         propose(text, calendar=Calendar())
-    with pytest.raises(MinutesError, match="No minutes were found"):
-        propose("Licensing Panel\n\n1. Taxi Fares\n\nRESOLVED: That fares rise.\n")
+    meeting = propose("Licensing Panel\n\n1. Taxi Fares\n\nRESOLVED: That fares rise.\n").meetings[
+        0
+    ]
+    assert (meeting.committee, meeting.date) == ("Licensing Panel", None)
+    assert [(i.number, i.title, [r.text for r in i.resolutions]) for i in meeting.items] == [
+        (1, "Taxi Fares", ["That fares rise."])
+    ]
+    assert (
+        'The text has no meeting header: the committee ("Licensing Panel") was taken from the '
+        "text; the date could not be found: set it; check the proposal."
+    ) in meeting.warnings
 
 
 # --- Word and PDF, built here from our own text ----------------------------------------------

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
     not SEEDS.exists(), reason="the real minutes in ../shared/seeds/ are not here"
 )
 
-EXPECTED = Path(__file__).parent / "importer" / "expected"
+EXPECTED = Path(__file__).parent / "expected"
 CASES = sorted(path.stem for path in EXPECTED.glob("seed_*.json"))
 
 
@@ -121,10 +121,15 @@ def test_the_proposal_matches_the_hand_checked_minutes(case, seed_committee):
 
 
 def test_without_the_committee_set_up_targets_keep_their_months_and_say_so():
+    """A month stays a month; a date written in full is proposed as that date, with a warning
+    that no meeting of the committee is scheduled on it."""
     proposal = propose(seed_text("002_e187f8e0c41f6043.txt"))
     got = proposal.as_json()["meetings"][0]
     deferred = [i for i in got["items"] if i["outcome"] == "deferred"]
-    assert [i["deferred_to"]["date"] for i in deferred] == [None, None]
+    assert [(i["number"], i["deferred_to"]["date"]) for i in deferred] == [
+        (75, "2018-02-13"),
+        (76, "2018-02-13"),
+    ]
     assert [w["target"]["month"] for w in got["work_programme_requests"]] == [
         "2018-02",
         "2018-02",
@@ -133,6 +138,6 @@ def test_without_the_committee_set_up_targets_keep_their_months_and_say_so():
     ]
     assert (
         "Item 75: deferred to \"the next Children's Services Overview and Scrutiny Committee meeting "
-        'on 13th February 2018": no meeting of the committee is scheduled on 13 February 2018; kept '
-        "as text for the officer." in got["warnings"]
+        'on 13th February 2018": no meeting of the committee is scheduled on 13 February 2018; '
+        "proposed as 13 February 2018 as written." in got["warnings"]
     )

@@ -12,7 +12,7 @@ from django.shortcuts import resolve_url
 from actions.models import Action, Resolution
 from committees.models import AgendaItem, Committee, Meeting, WorkProgrammeTopic
 
-WESTBROOK = Path(__file__).parent / "importer" / "minutes" / "westbrook_cmis.html"
+WESTBROOK = Path(__file__).parent / "minutes" / "westbrook_cmis.html"
 
 
 @pytest.fixture
@@ -171,3 +171,53 @@ def test_saving_without_a_committee_asks_for_one(staff_client, db):
     assert response.status_code == 400
     assert "Choose the committee these minutes belong to." in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_the_review_shows_dates_and_kinds_in_words_and_each_items_minutes(staff_client, panel):
+    page = upload(staff_client).content.decode()
+    assert "Tuesday 5 March 2024" in page
+    assert "2024-03-05 at" not in page
+    assert "Resolution c: A report to come back" in page
+    assert "(report_back)" not in page
+    assert "The minutes of this item" in page
+    assert '<button type="submit" class="button">Save</button>' in page
+
+
+def test_the_officer_corrects_the_meeting_date_and_a_resolutions_kind(staff_client, panel):
+    committee, _ = panel
+    fields = review_fields(upload(staff_client))
+    fields["committee"] = str(committee.pk)
+    fields["m0-date"] = "2024-03-06"
+    fields["m0-time"] = "18:30"
+    fields["m0-item1-res0-kind"] = "action"
+
+    response = staff_client.post("/import/save/", fields)
+
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(committee=committee, date__lt=dt.date(2024, 6, 1))
+    assert (meeting.date, meeting.start_time) == (dt.date(2024, 3, 6), dt.time(18, 30))
+    noted = Resolution.objects.get(agenda_item__meeting=meeting, agenda_item__number=6, position=1)
+    assert (noted.text, noted.kind) == ("The Youth Justice Plan be noted", "action")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("m0-date", "31/02/2024", "The date of the meeting &quot;31/02/2024&quot; is not a date"),
+        ("m0-time", "half past six", "The start time &quot;half past six&quot; is not a time"),
+        ("m0-item1-res0-kind", "decree", "&quot;decree&quot; is not a kind of resolution"),
+    ],
+)
+def test_a_correction_that_cannot_be_used_is_a_400_that_says_why(
+    staff_client, panel, field, value, message
+):
+    committee, _ = panel
+    fields = review_fields(upload(staff_client))
+    fields["committee"] = str(committee.pk)
+    fields[field] = value
+
+    response = staff_client.post("/import/save/", fields)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Meeting.objects.filter(committee=committee, date__lt=dt.date(2024, 6, 1)).exists()

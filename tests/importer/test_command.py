@@ -16,7 +16,7 @@ from tracker.importer.parsing import propose
 from tracker.importer.reading import read_minutes
 from tracker.importer.saving import SavingError, save_proposal
 
-MINUTES = Path(__file__).parent / "importer" / "minutes"
+MINUTES = Path(__file__).parent / "minutes"
 NORTHGATE = MINUTES / "northgate_printed.txt"
 
 

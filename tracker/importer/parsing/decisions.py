@@ -1,0 +1,280 @@
+"""Decision blocks: RESOLVED / AGREED / RECOMMENDED and their numbered, lettered or bulleted parts."""
+
+import re
+
+from tracker.importer.parsing.proposal import ItemProposal, ResolutionProposal, _Context
+from tracker.importer.parsing.text import _LONE_NUMBER, _short
+
+_DECISION_WORD = r"(?:RESOLVED|Resolved|resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended|ORDERED|Ordered)"
+
+_DECISION_START = re.compile(
+    r"^(?:it\s+was\s+|it\s+is\s+)?(?:further\s+|unanimously\s+)?(?P<word>"
+    + _DECISION_WORD
+    + r")(?:\s+(?i:unanimously))?(?:\s*(?::|;|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
+    r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?"
+    r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))"
+    r"(?:\s*(?::|\u2013|\u2014|-|,)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
+    # "Decision:" on a modern.gov decisions page
+    r"|^(?P<word3>Decisions?)\s*:\s*(?P<rest3>.*)$"
+    r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
+)
+
+_PART_MARKER = re.compile(
+    r"^\s*(?:[-\u2013•·*▪●◦o]\s+)?(?:\((?P<p>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})\)|(?P<n>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+(?P<text>\S.*)$"
+)
+
+_BULLET = re.compile(r"^\s*(?:[-\u2013•·*▪●◦]|o(?=\s))\s+(?P<text>\S.*)$")
+
+_INLINE_MARKER = re.compile(
+    r"(?:^|(?<=[\s;:,]))\((?P<m>\d{1,2}|[a-z]|[ivx]{1,4})\)\s+|(?:^|(?<=[\s;:]))(?P<m2>\d{1,2}|[a-z])\)\s+"
+)
+
+
+# What a decision reads like when no RESOLVED says so: "That ... be approved", "To note ...",
+# "Members noted the report", "The minutes ... were approved".
+_DECISION_LIKE = re.compile(
+    r"^\s*(?:that|to\s+(?:note|agree|approve|endorse|recommend|request|ask|refer|add|defer))\b"
+    r"|\b(?:members|committee|panel|board|sub-committee|group|minutes|report|recommendations?)\b"
+    r"[^.]{0,60}?\b(?:agreed|noted|approved|resolved|endorsed|accepted|supported|adopted)\b(?!\s+that\b)",
+    re.I,
+)
+# a decision printed without its block word: "That the minutes be agreed."
+_BARE_DECISION = re.compile(r"^That\s+[^.]{3,}?\b(?:be|is\s+to\s+be)\s+\w+", re.I)
+
+
+def _marker_style(marker: str) -> str:
+    if marker.replace(".", "").isdigit():
+        return "digit"
+    if marker in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x") and marker != "i":
+        return "roman"
+    if marker.isupper():
+        return "upper"
+    return "letter"
+
+
+def _split_part(line: str) -> tuple[str | None, str, str]:
+    """(marker, style, text) of a line: a numbered/lettered part, a bullet, or plain text."""
+    match = _PART_MARKER.match(line)
+    if match:
+        marker = match["p"] or match["n"]
+        style = _marker_style(marker)
+        if (
+            style in ("letter", "upper")
+            and len(marker) == 1
+            and not re.match(r"^\s*[-\u2013•·*▪●◦]?\s*\(?[a-zA-Z][.)]", line)
+        ):
+            return None, "plain", line
+        if style == "upper" and not match["p"]:
+            # "A. Smith" is a name, not a part; lettered parts are lower case or bracketed.
+            return None, "plain", line
+        return marker, style, match["text"]
+    match = _BULLET.match(line)
+    if match:
+        return "", "bullet", match["text"]
+    return None, "plain", line
+
+
+def _split_inline(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Inline parts: "RESOLVED \u2013 (1) That ...; (2) That ..." or "That (a) ...; (b) ..."."""
+    markers = []
+    expected_digit, expected_letter = 1, "a"
+    for match in _INLINE_MARKER.finditer(text):
+        marker = match["m"] or match["m2"]
+        if (
+            marker.isdigit()
+            and int(marker) == expected_digit
+            and (not markers or markers[0][0].isdigit())
+        ):
+            markers.append((marker, match))
+            expected_digit += 1
+        elif (
+            marker.isalpha()
+            and marker == expected_letter
+            and (not markers or markers[0][0].isalpha())
+        ):
+            markers.append((marker, match))
+            expected_letter = chr(ord(expected_letter) + 1)
+    if len(markers) < 2:
+        return text, []
+    preamble = text[: markers[0][1].start()].strip()
+    parts = []
+    for index, (marker, match) in enumerate(markers):
+        end = markers[index + 1][1].start() if index + 1 < len(markers) else len(text)
+        parts.append((marker, text[match.end() : end].strip()))
+    return preamble, parts
+
+
+def _tidy_decision(text: str) -> str:
+    text = " ".join(text.split()).strip()
+    text = (
+        re.sub(r"(?:;|,)?\s*(?:and|or)?\s*$", "", text)
+        if text.endswith(("; and", ";", "; or", ","))
+        else text
+    )
+    text = text.strip()
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
+    """Resolutions of an item, and the lines that are not part of any decision."""
+    resolutions: list[ResolutionProposal] = []
+    narrative: list[str] = []
+    words: list[str] = []  # the decision words of the blocks: "resolved", "noted", ...
+    # a lone "That ..." is a decision only where no RESOLVED / AGREED block says which are
+    worded = any(_DECISION_START.match(line) for line in lines if line)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        start = _DECISION_START.match(line) if line else None
+        if not start and line and _unworded_block(lines, index, bare=not worded):
+            # numbered parts of which one reads "That ...", or a lone "That ... be ..."
+            words.append("resolved")
+            parts, index = _collect_block(lines, index, "")
+            _add_parts(resolutions, parts, recommended=False)
+            continue
+        if not start:
+            narrative.append(line)
+            index += 1
+            continue
+        rest = next((start[g] for g in ("rest", "rest2", "rest3") if start[g] is not None), "")
+        word = (start["word"] or start["word2"] or start["word3"] or "agreed").lower()
+        recommended = word.startswith("recommend") or bool(
+            re.match(r"^to\s+recommend\b", rest, re.I)
+        )
+        if re.match(r"^to\s+recommend\b[^.]{0,40}$", rest, re.I):
+            rest = ""  # "Resolved to RECOMMEND: (to Council)" opens the recommendations
+        word = "decision" if word.startswith("decision") else word
+        words.append(word)
+        parts, index = _collect_block(lines, index + 1, rest.strip())
+        if word == "decision":
+            # a decisions page labels whatever happened: keep what reads as a decision
+            parts = [part for part in parts if _DECISION_LIKE.search(part[1])]
+            if not parts:
+                continue
+        if not parts:
+            context.meeting.warnings.append(
+                f'Item {item.label}: "{_short(line, 40)}" is followed by no decision text that could '
+                "be read; add the decisions by hand."
+            )
+            continue
+        unsplit = [p for p in parts if p[2] == "plain"]
+        if len(parts) > 1 and len(unsplit) == len(parts):
+            context.meeting.warnings.append(
+                f"Item {item.label}: the RESOLVED block has no numbering; it was split at its "
+                f"paragraphs into {len(parts)} decisions: check them."
+            )
+        _add_parts(resolutions, parts, recommended=recommended)
+    # Numbered parts only: blank numbers are given their position when nothing was printed.
+    return resolutions, narrative, words
+
+
+def _add_parts(resolutions: list[ResolutionProposal], parts, *, recommended: bool) -> None:
+    for marker, text, _style in parts:
+        text = _tidy_decision(text)
+        if not text or any(r.text == text for r in resolutions):
+            continue  # a decisions page prints each decision twice
+        resolution = ResolutionProposal(number=marker or "", text=text)
+        if recommended:
+            resolution.kind = "recommendation"
+        resolutions.append(resolution)
+
+
+def _unworded_block(lines: list[str], index: int, *, bare: bool) -> bool:
+    """Decisions printed without RESOLVED: a lone "That ... be ..." paragraph, or a numbered
+    list (at its first part) one of whose first parts reads "That ..."."""
+    line = lines[index]
+    if bare and _BARE_DECISION.match(line):
+        return True
+    marker, style, _text = _split_part(line)
+    if marker not in ("1", "a", "i") or style == "bullet":
+        return False
+    seen = 0
+    for later in lines[index : index + 12]:
+        if not later:
+            continue
+        seen += 1
+        later_marker, later_style, later_text = _split_part(later)
+        if later_marker is None or seen > 4:
+            break
+        if later_style == style and re.match(r"^that\b", later_text, re.I):
+            return True
+    return False
+
+
+def _collect_block(lines: list[str], index: int, rest: str):
+    """Read the parts of one decision block, starting after the RESOLVED line."""
+    parts: list[list] = []  # [marker, text, style]
+    top_style = None
+    last_ended = True
+    if rest and rest not in ("-", "\u2013"):
+        _, inline = _split_inline(rest)
+        if inline:
+            style = "digit" if inline[0][0].isdigit() else "letter"
+            parts.extend([m, t, style] for m, t in inline)
+            top_style = style
+        else:
+            marker, style, text = _split_part(rest)
+            if marker is not None:
+                parts.append([marker, text, style])
+                top_style = style
+            elif (
+                # "RESOLVED to", "RECOMMENDED to Cabinet that:", "RESOLVED that:" open a list
+                not re.search(
+                    r"(?:\b(?:committee|panel|sub-committee|members|that|to)\s*:?|:)\s*$",
+                    rest,
+                    re.I,
+                )
+                or len(rest) > 80
+            ):
+                parts.append(["", rest, "plain"])
+                top_style = "plain"
+        last_ended = bool(re.search(r"[.;:]\s*$", rest)) or bool(inline)
+    while index < len(lines):
+        line = lines[index]
+        if not line:
+            index += 1
+            continue
+        if _DECISION_START.match(line) or _LONE_NUMBER.match(line):
+            break
+        marker, style, text = _split_part(line)
+        starts_that = bool(re.match(r"^that\b", text, re.I))
+        if marker is not None:
+            if top_style is None or (top_style == "plain" and not parts):
+                top_style = style
+            if (
+                style == "roman"
+                and top_style == "letter"
+                and [p[0].lower() for p in parts] == ["i"]
+            ):
+                # "(i)" reads as a letter until "(ii)" follows it
+                top_style = parts[0][2] = "roman"
+            if style == top_style or (starts_that and style != "bullet" and top_style != "bullet"):
+                parts.append([marker, text, style])
+            elif parts:
+                parts[-1][1] += " " + (f"({marker}) " if marker else "") + text
+            else:
+                parts.append([marker, text, style])
+            last_ended = bool(re.search(r"[.;]\s*$", text))
+            index += 1
+            continue
+        # Plain text: the first paragraph of an unnumbered block, a "That ..." paragraph,
+        # or the continuation of a part that ended mid-sentence; anything else ends the block.
+        if not parts or (starts_that and top_style in ("plain", None)):
+            _, inline = _split_inline(text)
+            if inline:
+                style = "digit" if inline[0][0].isdigit() else "letter"
+                parts.extend([m, t, style] for m, t in inline)
+                top_style = top_style or style
+            else:
+                parts.append(["", text, "plain"])
+                top_style = top_style or "plain"
+            last_ended = bool(re.search(r"[.;]\s*$", text))
+        elif not last_ended or text[0].islower():
+            parts[-1][1] += " " + text
+            last_ended = bool(re.search(r"[.;]\s*$", text))
+        else:
+            break
+        index += 1
+    return [tuple(p) for p in parts], index
