@@ -138,9 +138,9 @@ def main():
             "-p",
             "no:cacheprovider",
             "-rA",
-            "tests/test_reliability_workers.py",
-            "tests/test_reliability_outages.py",
-            "tests/test_reliability_hostile_input.py",
+            "tests/reliability/test_reliability_workers.py",
+            "tests/reliability/test_reliability_outages.py",
+            "tests/reliability/test_reliability_hostile_input.py",
         ]
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         tail = [
@@ -160,7 +160,7 @@ def main():
             target="all pass",
             passed=result.returncode == 0,
             note=f"{time.monotonic() - t:.0f} s",
-            command=f"RELIABILITY_SCALE={scale} DATABASE_URL={db_url('scrutiny_reliability')} .venv/bin/pytest -m reliability tests/test_reliability_*.py",
+            command=f"RELIABILITY_SCALE={scale} DATABASE_URL={db_url('scrutiny_reliability')} .venv/bin/pytest -m reliability tests/reliability/test_reliability_*.py",
         )
         for line in tail:
             rel.note(line)

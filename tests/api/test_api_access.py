@@ -18,7 +18,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.test_api_world import ROLES, build_world, client_as
+from tests.builders import ROLES, build_world, client_as
 from tracker.api.urls import router
 
 D = dt.date

@@ -10,7 +10,7 @@ committee chair) do see it.
 
 import pytest
 
-from tests.test_api_world import SECRET, build_world, client_as, walk
+from tests.builders import SECRET, build_world, client_as, walk
 from tracker.api.urls import router
 
 OUTSIDERS = ["anonymous", "owner", "other_chair", "stranger"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.models import Action
 from committees import deferrals
 from committees.models import LONDON, AgendaItem, Authority, Meeting
-from tests.test_api_world import build_world, client_as, walk
+from tests.builders import build_world, client_as, walk
 
 D = dt.date
 

@@ -25,7 +25,7 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
-from tests.test_api_world import build_world, client_as
+from tests.builders import build_world, client_as
 from tracker.api.urls import router
 from tracker.reminders.ledger import Reminder
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 
-from tests.test_api_world import build_world
+from tests.builders import build_world
 from tracker.api.urls import router
 
 # Ten per operation keeps the run near a minute on two cores; set API_FUZZ_EXAMPLES for more.

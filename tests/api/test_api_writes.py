@@ -12,7 +12,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from actions.models import Action, ActionUpdate, ExecutiveResponse
 from committees.models import AgendaItem, Deferral, Meeting, WorkProgrammeTopic
-from tests.test_api_world import build_world, client_as
+from tests.builders import build_world, client_as
 
 D = dt.date
 

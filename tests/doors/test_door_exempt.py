@@ -20,7 +20,7 @@ from django.utils import timezone
 from actions.models import Action, Resolution
 from committees import deferrals
 from committees.models import AgendaItem, Committee, Meeting, WorkProgrammeTopic
-from tests.test_api_world import SECRET, build_world, client_as, person, walk
+from tests.builders import SECRET, build_world, client_as, person, walk
 from tracker.importer.parsing import propose
 from tracker.importer.saving import save_proposal
 from tracker.site.calendar_feeds import person_feed_url

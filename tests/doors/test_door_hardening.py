@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests import test_pages_support as support
+from tests.site import page_world as support
 from tests.test_settings import refusal, setting, start
 from tracker.site.throttles import client_address
 

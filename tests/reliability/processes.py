@@ -1,4 +1,4 @@
-"""What the fault-injection tests share (`tests/test_reliability_*.py`): real Celery workers and
+"""What the fault-injection tests share (`tests/reliability/test_reliability_*.py`): real Celery workers and
 beats as subprocesses on a Redis database of their own, mail written to files, the size of
 each scenario, and a report of the figures for `bench/results.md`.
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.test_celery_worker import (
+from tests.reminders.test_celery_worker import (
     CELERY,
     MESSAGE_ID,
     ROOT,

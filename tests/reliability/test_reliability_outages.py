@@ -10,7 +10,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from tests.reliability_support import (
+from tests.reliability.processes import (
     BROKER,
     Processes,
     flush,
@@ -22,8 +22,8 @@ from tests.reliability_support import (
     size,
     wait_until,
 )
-from tests.test_celery_worker import make_due_reminders
-from tests.test_smtp_delivery import Listener, free_port
+from tests.reminders.test_celery_worker import make_due_reminders
+from tests.reminders.test_smtp_delivery import Listener, free_port
 from tracker.reminders import tasks
 from tracker.reminders.ledger import Reminder
 

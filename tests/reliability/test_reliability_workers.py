@@ -2,7 +2,7 @@
 workers sweeping at once. Nothing may be lost, and nothing doubled.
 
 Sizes: RELIABILITY_SCALE=full (make bench) 10,000 and 20,000 due reminders; otherwise 500
-and 1,000 (see tests/reliability_support.py).
+and 1,000 (see tests/reliability/processes.py).
 """
 
 import signal
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.reliability_support import (
+from tests.reliability.processes import (
     BROKER,
     Processes,
     flush,
@@ -22,7 +22,7 @@ from tests.reliability_support import (
     size,
     wait_until,
 )
-from tests.test_celery_worker import make_due_reminders
+from tests.reminders.test_celery_worker import make_due_reminders
 from tracker.reminders import tasks
 from tracker.reminders.ledger import Reminder
 

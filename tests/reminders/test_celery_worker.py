@@ -27,7 +27,7 @@ from config.celery import app
 from tracker.reminders import tasks
 from tracker.reminders.ledger import Reminder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 BROKER = "redis://127.0.0.1:6379/14"
 MESSAGE_ID = re.compile(r"^Message-ID: (<[^>]+>)\s*$", re.MULTILINE)

@@ -2,7 +2,7 @@
 
 Each day is swept twice: at 07:30 UTC, which is 08:30 in summer (British Summer Time,
 reminders go) and 07:30 in winter (too early, they wait), and at 09:00 London time. The
-exact list of emails sent is in tests/expected/term_reminders.txt, checked by hand: the
+exact list of emails sent is in tests/reminders/expected/term_reminders.txt, checked by hand: the
 Christmas bank holidays move the January deadline to 30 December, scheduled reminders wait
 for a working day (Boxing Day's substitute Monday, Good Friday and Easter Monday push theirs
 to the next working morning), the weekly digests go on Mondays, and the change to and from

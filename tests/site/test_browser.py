@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core import mail
 
 from actions.models import Action
-from tests import test_pages_support as support
-from tests.test_pages_support import SECRET
+from tests.site import page_world as support
+from tests.site.page_world import SECRET
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # ordinary synchronous code all the same.

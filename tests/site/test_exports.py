@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from actions.progress import sign_off
 from committees.models import Meeting
-from tests import test_pages_support as support
-from tests.test_pages_support import SECRET, login
+from tests.site import page_world as support
+from tests.site.page_world import SECRET, login
 from tracker.site.calendar_feeds import person_token
 
 clock, sam, world = support.clock, support.sam, support.world

@@ -10,8 +10,8 @@ from django.core import mail
 
 from actions.models import Action, ActionUpdate
 from committees.models import Committee, Meeting, WorkProgrammeTopic
-from tests import test_pages_support as support
-from tests.test_pages_support import SECRET, login
+from tests.site import page_world as support
+from tests.site.page_world import SECRET, login
 
 # The shared world of the page tests (fixtures).
 clock, sam, world = support.clock, support.sam, support.world
