@@ -1,4 +1,4 @@
-"""The Celery application. Tasks live in `tracker.reminders.tasks` (registered by the tracker app); settings come from Django's, under CELERY_."""
+"""The Celery application. Tasks live in `tracker.reminders.tasks`; settings come from Django's, under CELERY_."""
 
 import os
 
@@ -8,4 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("scrutiny_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# The tasks live in the reminders room, not in an app's top-level `tasks` module.
+app.autodiscover_tasks(["tracker.reminders"])

@@ -177,3 +177,16 @@ def autumn_2017(set_clock):
     """Monday 20 November 2017, 10:00 London: December's meeting and everything after it are
     still to come, so topics can be planned and moved to them as on that day."""
     return set_clock(dt.datetime(2017, 11, 20, 10, 0, tzinfo=dt.UTC))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadgroup`), the tests that share the machine's Redis and
+    start real workers run one after another on one worker; the rest spread over the others."""
+    for item in items:
+        if (
+            item.get_closest_marker("redis")
+            or item.get_closest_marker("reliability")
+            or item.get_closest_marker("browser")
+            or "reminders/test_celery_worker.py" in item.nodeid
+        ):
+            item.add_marker(pytest.mark.xdist_group("services"))

@@ -6,7 +6,6 @@ class TrackerConfig(AppConfig):
     verbose_name = "Tracker"
 
     def ready(self):
-        # Connect the signal receivers, and register the Celery tasks (they live in a room,
-        # not in `tracker.tasks`, where Celery's autodiscovery would look).
+        # Connect the signal receivers (the Celery tasks are found by config/celery.py).
         from tracker.api import receivers as api_receivers  # noqa: F401
-        from tracker.reminders import receivers, tasks  # noqa: F401
+        from tracker.reminders import receivers  # noqa: F401
