@@ -1,12 +1,12 @@
-"""The small world the API tests walk: one published committee with its business, a second
-committee with its own chair, and one person for every role the API tells apart.
-
-Not a test module of its own (it has no tests); the API test modules build it through
-`build_world()`. Everything confidential about the exempt item carries the marker SECRET, so
+"""The builders every test module shares (the cast and places of tests/conftest.py are its
+fixtures). Chiefly the small world the API and door tests walk: one published committee with
+its business, a second committee with its own chair, and one person for every role the API
+tells apart, built by `build_world()`. Everything confidential about the exempt item carries the marker SECRET, so
 a test can search every response for it.
 """
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
@@ -34,6 +34,9 @@ SECRET = "ZEBRA-QUARTZ"
 
 # The roles of the authorization matrix, in the order its rows give their expectations.
 ROLES = ("anonymous", "staff", "chair", "other_chair", "owner", "stranger")
+
+# The real minutes beside the project (present in CI); tests that need them skip without.
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def person(username: str, name: str, *, is_staff=False, **fields) -> Person:

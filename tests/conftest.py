@@ -6,15 +6,12 @@ invented; tests that need the real minutes read them from ../shared/seeds/.
 """
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from actions.models import Action
 from committees.models import AgendaItem, Authority, Committee, Meeting, Membership, Person
-
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 
 @pytest.fixture

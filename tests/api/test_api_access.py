@@ -18,7 +18,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.builders import ROLES, build_world, client_as
+from tests.builders import ROLES, client_as
 from tracker.api.urls import router
 
 D = dt.date
@@ -520,11 +520,6 @@ def answer(client: APIClient, row: Row, w) -> int:
     call = getattr(client, row.method())
     response = call(row.url(w), body, format="json") if body is not None else call(row.url(w))
     return response.status_code
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def test_the_table_covers_every_endpoint_and_action():

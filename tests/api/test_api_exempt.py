@@ -10,16 +10,11 @@ committee chair) do see it.
 
 import pytest
 
-from tests.builders import SECRET, build_world, client_as, walk
+from tests.builders import SECRET, client_as, walk
 from tracker.api.urls import router
 
 OUTSIDERS = ["anonymous", "owner", "other_chair", "stranger"]
 INSIDERS = ["staff", "chair"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def list_endpoints():

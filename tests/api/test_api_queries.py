@@ -25,17 +25,12 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
-from tests.builders import build_world, client_as
+from tests.builders import client_as
 from tracker.api.urls import router
 from tracker.reminders.ledger import Reminder
 
 D = dt.date
 MORE = 27
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def grow(w, n: int) -> None:

@@ -21,16 +21,10 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 
-from tests.builders import build_world
 from tracker.api.urls import router
 
 # Ten per operation keeps the run near a minute on two cores; set API_FUZZ_EXAMPLES for more.
 FUZZ_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def test_the_schema_is_valid_openapi_3_naming_every_endpoint(db):

@@ -12,14 +12,9 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from actions.models import Action, ActionUpdate, ExecutiveResponse
 from committees.models import AgendaItem, Deferral, Meeting, WorkProgrammeTopic
-from tests.builders import build_world, client_as
+from tests.builders import client_as
 
 D = dt.date
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from committees.models import Meeting
-from tests.conftest import SEEDS
+from tests.builders import SEEDS
 from tracker.importer.parsing import propose
 from tracker.importer.reading import read_minutes
 
