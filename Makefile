@@ -10,9 +10,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The PostgreSQL run of the suite: the server of this machine, as in CI.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
-# One pytest worker per core (pytest-xdist); the tests that share Redis and start real workers
-# run in one group, one after another (tests/conftest.py).
-PYTEST_PARALLEL ?= -n auto --dist loadgroup
+# One pytest worker per core (pytest-xdist) for all but the `services` tests (Redis, real
+# workers, beats and browsers: tests/conftest.py), which then run one at a time.
+PYTEST_PARALLEL ?= -n auto
 
 .PHONY: install run test test-sqlite test-postgres lint lock clean bench bench-quick browser
 
@@ -49,12 +49,14 @@ browser:
 	fi
 
 test-sqlite: install browser
-	DATABASE_URL= $(BIN)/pytest $(PYTEST_PARALLEL)
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services"
+	DATABASE_URL= $(BIN)/pytest -m services
 
 # In CI (CI set) PostgreSQL and Redis must be there; elsewhere their run is skipped with a note.
 test-postgres: install
 	@if $(BIN)/python -m tests.services postgres redis; then \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL); \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services" && \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m services; \
 	elif [ -n "$$CI" ]; then \
 		echo "CI needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379); see README 'Services'."; \
 		exit 1; \

@@ -177,8 +177,9 @@ def autumn_2017(set_clock):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`--dist loadgroup`), the tests that share the machine's Redis and
-    start real workers run one after another on one worker; the rest spread over the others."""
+    """Mark `services` the tests that share the machine's Redis or start real workers, beats
+    and browsers: `make test` runs the rest in parallel (pytest-xdist), then these one at a
+    time on a quiet machine, as their timings (a Redis restart mid-sweep) assume."""
     for item in items:
         if (
             item.get_closest_marker("redis")
@@ -186,4 +187,4 @@ def pytest_collection_modifyitems(config, items):
             or item.get_closest_marker("browser")
             or "reminders/test_celery_worker.py" in item.nodeid
         ):
-            item.add_marker(pytest.mark.xdist_group("services"))
+            item.add_marker(pytest.mark.services)
