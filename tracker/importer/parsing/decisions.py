@@ -219,14 +219,16 @@ def _collect_block(lines: list[str], index: int, rest: str):
             if marker is not None:
                 parts.append([marker, text, style])
                 top_style = style
-            elif (
-                # "RESOLVED to", "RECOMMENDED to Cabinet that:", "RESOLVED that:" open a list
-                not re.search(
-                    r"(?:\b(?:committee|panel|sub-committee|members|that|to)\s*:?|:)\s*$",
-                    rest,
-                    re.I,
+            elif not (
+                # "RESOLVED to", "RECOMMENDED to Cabinet that:", "RESOLVED that:" open a list,
+                # and so does a lead-in ending in a colon ("... the following issues:-")
+                (
+                    re.search(
+                        r"\b(?:committee|panel|sub-committee|members|that|to)\s*:?\s*$", rest, re.I
+                    )
+                    and len(rest) <= 80
                 )
-                or len(rest) > 80
+                or (re.search(r":\s*[-\u2013]?\s*$", rest) and len(rest) <= 250)
             ):
                 parts.append(["", rest, "plain"])
                 top_style = "plain"

@@ -14,6 +14,7 @@ from tracker.importer.parsing.exempt import _exempt_state, _mark_exempt
 from tracker.importer.parsing.header import _Segment
 from tracker.importer.parsing.proposal import ItemProposal, MeetingProposal, _Context
 from tracker.importer.parsing.requests import (
+    _find_listed_work_programme,
     _find_report_backs,
     _find_undertakings,
     _find_work_programme,
@@ -98,6 +99,8 @@ class _Heading:
     number: int | None
     title: str
     body_start: int
+    shape: str = ""  # how the number is printed: lone, word, dot, bracket, paren, spaced ...
+    weight: float = 1.0  # how much it reads like an item heading rather than a listed part
 
 
 def _clean_title(title: str) -> str:
@@ -119,6 +122,92 @@ def _looks_like_title(title: str) -> bool:
     return title[0].isupper() or title[0].isdigit() or title[0] in "\"'("
 
 
+_MINOR_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "via",
+        "per",
+        "vs",
+        "its",
+        "their",
+        "our",
+    ]
+)
+
+
+def _title_case(title: str) -> bool:
+    """ "Matters to be Considered in Private", "WORK PROGRAMME": a heading, not a sentence."""
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", title)
+    if not words or title.rstrip()[-1:] in ".;,:":
+        return False
+    return all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words)
+
+
+def _shape(line: str, match: re.Match) -> str:
+    """How a heading's number is printed: one chain of items keeps one shape."""
+    if match.re is _ITEM_WORD_HEADING:
+        return "word"
+    if match.re is _PAREN_HEADING:
+        return "paren"
+    if match.re is _SPACED_HEADING:
+        return "spaced"
+    if match["suffix"]:
+        return "slash"
+    after = line[match.end("number") :]
+    if re.match(r"\s*\.", after):
+        return "dot"
+    if re.match(r"\s*\)", after):
+        return "bracket"
+    if re.match(r"\s*:", after):
+        return "colon"
+    if re.match(r"\s*[-\u2013\u2014]", after):
+        return "dash"
+    if "\t" in after[:3]:
+        return "tab"
+    return "spaces"
+
+
+def _previous_line(lines: list[str], index: int, start: int) -> str:
+    back = index - 1
+    while back >= start and not lines[back]:
+        back -= 1
+    return lines[back] if back >= start else ""
+
+
+def _heading_weight(lines: list[str], index: int, start: int, title: str, shape: str) -> float:
+    """1 for a heading, less for what reads like a part of a list inside a minute: a
+    sentence, or a line under a lead-in ("RESOLVED that the following ...:-")."""
+    previous = _previous_line(lines, index, start)
+    if (
+        previous
+        and not _title_case(title)
+        and (_DECISION_START.match(previous) or re.search(r"(?::\s*-?|\w-|\u2013)$", previous))
+    ):
+        return 0.2
+    weight = 1.0
+    if title.endswith(".") or (len(title.split()) > 12 and not _title_case(title)):
+        weight = 0.5
+    if shape == "lone":
+        weight *= 2  # a number alone on its line above the title: modern.gov's item heading
+    return weight
+
+
 def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Heading]:
     candidates = []
     index = start
@@ -138,9 +227,10 @@ def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Headin
                 and not _LONE_NUMBER.match(lines[nxt])
                 and _looks_like_title(lines[nxt])
             ):
-                candidates.append(
-                    _Heading(nxt, int(lone["number"]), _clean_title(lines[nxt]), nxt + 1)
-                )
+                title = _clean_title(lines[nxt])
+                shape = "lone"
+                weight = _heading_weight(lines, index, start, title, shape)
+                candidates.append(_Heading(nxt, int(lone["number"]), title, nxt + 1, shape, weight))
                 index = nxt + 1
                 continue
         match = (
@@ -156,32 +246,60 @@ def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Headin
                 and not lines[index - 2]
                 and (index + 1 >= end or not lines[index + 1])
             )
-            if spaced and (set_apart or spaced["title"].isupper()):
+            if spaced and (
+                set_apart
+                or spaced["title"].isupper()
+                or (
+                    index > start
+                    and not lines[index - 1]
+                    and len(spaced["title"]) < 120
+                    and _title_case(spaced["title"])
+                )
+            ):
                 match = spaced
         if match and _looks_like_title(match["title"]) and not _PART_MARKER.match(match["title"]):
+            title = _clean_title(match["title"])
+            shape = _shape(line, match)
+            weight = _heading_weight(lines, index, start, title, shape)
             candidates.append(
-                _Heading(index, int(match["number"]), _clean_title(match["title"]), index + 1)
+                _Heading(index, int(match["number"]), title, index + 1, shape, weight)
             )
         index += 1
+    _weaken_listed(candidates)
     return candidates
 
 
+def _weaken_listed(candidates: list[_Heading]) -> None:
+    """A list under a lead-in stays a list: "2)" a few lines after a weak "1)" is weak too."""
+    last: dict[str, _Heading] = {}
+    for candidate in candidates:
+        before = last.get(candidate.shape)
+        if (
+            before is not None
+            and before.weight <= 0.2
+            and candidate.number == before.number + 1
+            and candidate.line - before.line <= 12
+        ):
+            candidate.weight = 0.2
+        last[candidate.shape] = candidate
+
+
 def _best_chain(candidates: list[_Heading]) -> list[_Heading]:
-    """The longest run of headings whose numbers rise by one to five at each step.
+    """The heaviest run of headings whose numbers rise by one to five at each step.
 
     Numbered lists inside items restart at 1, so they lose to the agenda's own numbering.
     """
-    best: list[tuple[int, int]] = []  # per candidate: (chain length, previous index)
+    best: list[tuple[float, int]] = []  # per candidate: (chain weight, previous index)
     latest: dict[int, int] = {}  # number -> index of the candidate ending the best chain with it
     for position, candidate in enumerate(candidates):
-        length, previous = 1, -1
+        weight, previous = candidate.weight, -1
         for step in range(1, 6):
             earlier = latest.get(candidate.number - step)
-            if earlier is not None and best[earlier][0] + 1 > length:
-                length, previous = best[earlier][0] + 1, earlier
-        best.append((length, previous))
+            if earlier is not None and best[earlier][0] + candidate.weight > weight:
+                weight, previous = best[earlier][0] + candidate.weight, earlier
+        best.append((weight, previous))
         current = latest.get(candidate.number)
-        if current is None or best[current][0] <= length:
+        if current is None or best[current][0] <= weight:
             latest[candidate.number] = position
     if not best:
         return []
@@ -191,6 +309,23 @@ def _best_chain(candidates: list[_Heading]) -> list[_Heading]:
         chain.append(candidates[end])
         end = best[end][1]
     return chain[::-1]
+
+
+def _chain_weight(chain: list[_Heading]) -> float:
+    return sum(heading.weight for heading in chain)
+
+
+def _best_numbered(candidates: list[_Heading]) -> list[_Heading]:
+    """The best run per printed shape ("12." / "12)" / "(12)" / "Minute 12" / a lone "12"
+    line ...), and the best run of all shapes mixed; the heaviest wins, one shape on a tie,
+    so "(1)", "1." parts inside a minute do not steal the agenda's items."""
+    shapes: dict[str, list[_Heading]] = {}
+    for candidate in candidates:
+        shapes.setdefault(candidate.shape, []).append(candidate)
+    chains = [_best_chain(group) for group in shapes.values()]
+    if len(shapes) > 1:
+        chains.append(_best_chain(candidates))
+    return max(chains, key=lambda c: (_chain_weight(c), -len(c)), default=[])
 
 
 def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Heading]:
@@ -213,7 +348,7 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
             continue
         if not _looks_like_title(line) or _PART_MARKER.match(line) or _BULLET.match(line):
             continue
-        if len(line) > 200 and not icon:
+        if not icon and (len(line) > 200 or (len(line.split()) > 12 and not _title_case(line))):
             continue
         headings.append(_Heading(index, None, _clean_title(line), index + 1))
     return headings
@@ -228,11 +363,12 @@ def _items_region_start(lines: list[str], segment: _Segment) -> int:
 
 def _headings(lines: list[str], segment: _Segment) -> list[_Heading]:
     start = _items_region_start(lines, segment)
-    chain = _best_chain(_numbered_candidates(lines, start, segment.end))
-    if len(chain) >= 2:
+    chain = _best_numbered(_numbered_candidates(lines, start, segment.end))
+    weight = _chain_weight(chain)
+    if weight >= 2:
         return _drop_headings_inside_decisions(lines, chain)
     unnumbered = _unnumbered_headings(lines, start, segment.end)
-    return chain if chain and len(chain) >= len(unnumbered) else unnumbered
+    return chain if chain and weight >= len(unnumbered) else unnumbered
 
 
 def _drop_headings_inside_decisions(lines: list[str], chain: list[_Heading]) -> list[_Heading]:
@@ -338,6 +474,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
     sentences = [s for p in _paragraphs(narrative) for s in _sentences(p)]
     _find_deferral(item, [r.text for r in decisions] + sentences, context, len(decisions))
     _find_work_programme(item, sentences, decisions, context, narrative)
+    _find_listed_work_programme(item, lines, context)
     _find_report_backs(item, sentences, decisions, context)
     _find_undertakings(item, sentences, context)
     for resolution in item.resolutions:

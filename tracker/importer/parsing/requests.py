@@ -176,6 +176,36 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
                     _add_wp(item, context, topic, match["target"], seen)
 
 
+# A lead-in over a list of topics: "identified the following for inclusion in the work
+# programme:", "RESOLVED that the following issues be added to the Work Programmes:-"
+_WP_LIST_LEAD = re.compile(
+    r"\b(?:following|these|the\s+(?:issues|topics|items|subjects))\b[^.]{0,160}?\b(?:added\s+to|inclusion\s+in|included\s+in|include\s+in|placed\s+on|for)\s+"
+    r"(?:the\s+|its\s+|their\s+|future\s+)?(?:[\w'\u2019-]+\s+){0,3}?(?:forward\s+)?work\s*(?:programmes?|plans?)\b[^.:]{0,80}:\s*[-\u2013]?\s*$",
+    re.I,
+)
+
+
+def _find_listed_work_programme(item, lines, context) -> None:
+    """Each part of a list under a lead-in that adds "the following" to the work programme."""
+    from tracker.importer.parsing.decisions import _collect_block
+
+    seen = {w.topic.lower() for w in context.meeting.work_programme_requests}
+    for index, line in enumerate(lines):
+        if not line or not line.rstrip().endswith((":", ":-", ":\u2013")):
+            continue
+        if not _WP_LIST_LEAD.search(line):
+            continue
+        parts, _end = _collect_block(lines, index + 1, "")
+        parts = [p for p in parts if p[2] != "plain"]
+        if _DECISION_START.match(line):
+            context.decided.add(item.label)
+        for _marker, text, _style in parts:
+            text = " ".join(text.split())
+            topic = re.split(r"\s+[-\u2013\u2014]\s+|;\s*", text)[0]
+            targets = find_targets(text)
+            _add_wp(item, context, topic, targets[0].group(0) if targets else "", seen)
+
+
 _PRONOUN_TOPIC = re.compile(
     r"^(?:this|it|that|the|this|the\s+same)(?:\s+(?:item|report|matter|topic|update|one))?$", re.I
 )
