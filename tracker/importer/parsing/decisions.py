@@ -20,7 +20,9 @@ _DECISION_START = re.compile(
 )
 
 _PART_MARKER = re.compile(
-    r"^\s*(?:[-\u2013•·*▪●◦o]\s+)?(?:\((?P<p>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})\)|(?P<n>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+(?P<text>\S.*)$"
+    r"^\s*(?:[-\u2013•·*▪●◦o]\s+)?(?:\((?P<p>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})\)|(?P<n>\d{1,2}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,5})[.)]"
+    # "2.1 To note ...": a decimal part number with nothing after it
+    r"|(?P<d>\d{1,2}\.\d{1,2})(?=\s+[A-Z]))\s+(?P<text>\S.*)$"
 )
 
 _BULLET = re.compile(r"^\s*(?:[-\u2013•·*▪●◦]|o(?=\s))\s+(?P<text>\S.*)$")
@@ -35,11 +37,19 @@ _INLINE_MARKER = re.compile(
 _DECISION_LIKE = re.compile(
     r"^\s*(?:that|to\s+(?:note|agree|approve|endorse|recommend|request|ask|refer|add|defer))\b"
     r"|\b(?:members|committee|panel|board|sub-committee|group|minutes|report|recommendations?)\b"
-    r"[^.]{0,60}?\b(?:agreed|noted|approved|resolved|endorsed|accepted|supported|adopted)\b(?!\s+that\b)",
+    r"[^.]{0,60}?(?<!\bhad )(?<!\bhave )\b(?:agreed|noted|approved|resolved|endorsed|accepted|supported|adopted)\b(?!\s+that\b)",
     re.I,
 )
 # a decision printed without its block word: "That the minutes be agreed."
 _BARE_DECISION = re.compile(r"^That\s+[^.]{3,}?\b(?:be|is\s+to\s+be)\s+\w+", re.I)
+
+
+# "1. The minutes of the meeting held on ... be agreed as a correct record": a decision
+# printed as a numbered part, without RESOLVED or "That"
+_PASSIVE_DECISION = re.compile(
+    r"^(?:the|this|these|a|an)\s+[^.;]{3,200}?\s+be\s+(?:agreed|approved|noted|confirmed|endorsed|adopted|accepted|signed)\b",
+    re.I,
+)
 
 
 def _marker_style(marker: str) -> str:
@@ -56,7 +66,7 @@ def _split_part(line: str) -> tuple[str | None, str, str]:
     """(marker, style, text) of a line: a numbered/lettered part, a bullet, or plain text."""
     match = _PART_MARKER.match(line)
     if match:
-        marker = match["p"] or match["n"]
+        marker = match["p"] or match["n"] or match["d"]
         style = _marker_style(marker)
         if (
             style in ("letter", "upper")
@@ -149,7 +159,11 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
         words.append(word)
         parts, index = _collect_block(lines, index + 1, rest.strip())
         if word == "decision":
-            # a decisions page labels whatever happened: keep what reads as a decision
+            # a decisions page labels whatever happened: keep what reads as a decision; its
+            # "Members agreed to add the following:" is a decision itself, not a lead-in
+            lead = rest.strip()
+            if lead and lead.endswith(":") and not any(p[1] == lead for p in parts):
+                parts.insert(0, ("", lead, "plain"))
             parts = [part for part in parts if _DECISION_LIKE.search(part[1])]
             if not parts:
                 continue
@@ -196,9 +210,11 @@ def _unworded_block(lines: list[str], index: int, *, bare: bool) -> bool:
             continue
         seen += 1
         later_marker, later_style, later_text = _split_part(later)
-        if later_marker is None or seen > 4:
-            break
-        if later_style == style and re.match(r"^that\b", later_text, re.I):
+        if later_marker is None or seen > 4 or (seen > 1 and later_marker == marker):
+            break  # not a list, or the list ended and another starts
+        if later_style == style and (
+            re.match(r"^that\b", later_text, re.I) or _PASSIVE_DECISION.match(later_text)
+        ):
             return True
     return False
 

@@ -195,7 +195,11 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
             )
             break
     if not segments:
-        for finder in (_labelled_header, _committee_then_date, _guessed_header):
+        finders = [_labelled_header, _committee_then_date]
+        if not getattr(lines, "row_titles", None):
+            # a table's rows are items: a guess from its first lines would cut them off
+            finders.append(_guessed_header)
+        for finder in finders:
             found = finder(lines)
             if found:
                 segments.append(found)

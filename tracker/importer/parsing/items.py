@@ -20,7 +20,7 @@ from tracker.importer.parsing.requests import (
     _find_work_programme,
     _kind,
 )
-from tracker.importer.parsing.text import _LONE_NUMBER, _paragraphs, _sentences, _short
+from tracker.importer.parsing.text import _LONE_NUMBER, UNTITLED, _paragraphs, _sentences, _short
 from tracker.importer.targets import (
     Calendar,
 )
@@ -363,6 +363,14 @@ def _items_region_start(lines: list[str], segment: _Segment) -> int:
 
 def _headings(lines: list[str], segment: _Segment) -> list[_Heading]:
     start = _items_region_start(lines, segment)
+    row_titles = getattr(lines, "row_titles", ())
+    if row_titles:
+        # a table's rows: each row is an item, its first cell's title read off in text.py
+        return [
+            _Heading(index, None, lines[index], index + 1)
+            for index in sorted(row_titles)
+            if start <= index < segment.end
+        ]
     chain = _best_numbered(_numbered_candidates(lines, start, segment.end))
     weight = _chain_weight(chain)
     if weight >= 2:
@@ -423,6 +431,11 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
                 end = back
         body = lines[heading.body_start : end]
         item = ItemProposal(number=heading.number, title=heading.title)
+        if heading.title == UNTITLED:
+            meeting.warnings.append(
+                f"Item {position + 1} of the table has no title in the text (its row starts "
+                f'with "{_short(" ".join(line for line in body if line), 60)}"): give it one.'
+            )
         key = (item.number, item.title.lower()) if item.number is None else item.number
         if key in seen_keys:
             meeting.warnings.append(

@@ -59,7 +59,7 @@ _WP_SCHEDULED = re.compile(
 _WP_CONTEXT = re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I)
 
 _REPORT_BACK = re.compile(
-    r"\b(?:report(?:ed)?\s+back|come\s+back|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
+    r"\b(?:report(?:ed)?\s+back|come\s+back|come\s+to\s+(?:this|the|a\s+future)\s+(?:committee|panel|board|sub-committee)|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
     r"|be\s+(?:presented|reported|brought|submitted|considered|provided|received)\b"
     r"|receive[sd]?\s+(?:a|an|the|further|regular|another)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)"
     r"|(?:report|update|briefing|presentation)\s+(?:be|to\s+be|would\s+be|is\s+to\s+be)\s+(?:brought|submitted|presented|provided|made|given)"
@@ -179,7 +179,7 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
 # A lead-in over a list of topics: "identified the following for inclusion in the work
 # programme:", "RESOLVED that the following issues be added to the Work Programmes:-"
 _WP_LIST_LEAD = re.compile(
-    r"\b(?:following|these|the\s+(?:issues|topics|items|subjects))\b[^.]{0,160}?\b(?:added\s+to|inclusion\s+in|included\s+in|include\s+in|placed\s+on|for)\s+"
+    r"\b(?:following|these|the\s+(?:issues|topics|items|subjects))\b[^.]{0,160}?\b(?:added\s+to|inclusion\s+in|included\s+in|include\s+in|placed\s+on|for|to)\s+"
     r"(?:the\s+|its\s+|their\s+|future\s+)?(?:[\w'\u2019-]+\s+){0,3}?(?:forward\s+)?work\s*(?:programmes?|plans?)\b[^.:]{0,80}:\s*[-\u2013]?\s*$",
     re.I,
 )
@@ -201,7 +201,7 @@ def _find_listed_work_programme(item, lines, context) -> None:
             context.decided.add(item.label)
         for _marker, text, _style in parts:
             text = " ".join(text.split())
-            topic = re.split(r"\s+[-\u2013\u2014]\s+|;\s*", text)[0]
+            topic = re.split(r"\s+[-\u2013\u2014]\s+|;\s*|(?<=[a-z])\.\s+", text)[0]
             targets = find_targets(text)
             _add_wp(item, context, topic, targets[0].group(0) if targets else "", seen)
 

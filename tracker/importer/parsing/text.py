@@ -16,8 +16,73 @@ _LONE_NUMBER = re.compile(
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(])")
 
 
+UNTITLED = "(no title printed)"
+
+
+class _Lines(list):
+    """The lines of the text, and which of them are titles read from the rows of a table."""
+
+    row_titles: frozenset = frozenset()
+
+
+# A table flattened to text with "|" between its cells: "No. | Item |", then one row per item
+# ("Title  Additional documents: Decision: ... Minutes: ... |"), a row's cell spanning lines.
+_TABLE_HEAD = re.compile(r"^\s*(?:no\.?\s*\|\s*)?item\s*\|\s*(?:\S.*)?$", re.I)
+_ROW_MARKER = re.compile(
+    r"\s*\b(?P<marker>Additional\s+documents\s*:|Decision\s*:|Decisions\s*:|Minutes\s*:|To\s+Follow\b)\s*"
+    r"|\s+\u00b7\s+"
+    # the agenda's description after the title: "To receive ...", "For the Committee to ..."
+    r"|(?<=\S)\s+(?=(?:To|For|Any|This)\s+(?:the\s+)?[a-z]{2,})"
+)
+
+
+def _table_rows(lines: list[str]) -> _Lines | None:
+    head = next(
+        (i for i, line in enumerate(lines[:80]) if "|" in line and _TABLE_HEAD.match(line)), None
+    )
+    if head is None:
+        return None
+    body = "\n".join(lines[head + 1 :])
+    rows = [row.strip() for row in re.split(r"\|", body)]
+    rows = [row for row in rows if row and not re.fullmatch(r"[-\s]*", row)]
+    if len(rows) < 2:
+        return None
+    out = _Lines(lines[:head])
+    titles = set()
+    for row in rows:
+        cut = _ROW_MARKER.search(row)
+        title = " ".join((row[: cut.start()] if cut else row).split())
+        rest = row[cut.start() :] if cut else ""
+        rest = re.sub(
+            r"\s*\b(Additional\s+documents\s*:|Decisions?\s*:|Minutes\s*:)\s*",
+            lambda m: "\n" + " ".join(m.group(1).split()) + "\n",
+            rest,
+        )
+        rest = re.sub(r"(?<=Decision:)\n|(?<=Decisions:)\n", " ", rest)
+        # a cell's hard line breaks inside a sentence, and its inline "·" bullets
+        rest = re.sub(r"^\s*To\s+Follow\b", "", rest)
+        rest = re.sub(
+            r"(?<=[^.:;!?\s])[ \t]*\n[ \t]*(?!\(?[a-zA-Z0-9]{1,4}[.)]\s|RESOLVED|AGREED|[\u00b7\u2022])",
+            " ",
+            rest,
+        )
+        rest = re.sub(r"\s+\u00b7\s+", "\n\u00b7 ", rest)
+        title = title.strip(" .\u00b7") or UNTITLED
+        out.extend(["", ""])
+        titles.add(len(out))
+        out.append(title)
+        out.append("")
+        out.extend(line.strip() for line in rest.split("\n") if line.strip())
+    out.row_titles = frozenset(titles)
+    return out
+
+
 def _prepare_lines(text: str) -> list[str]:
     lines = [line.strip()[:MAX_LINE] for line in text.split("\n")]
+    if "|" in text:
+        table = _table_rows(lines)
+        if table is not None:
+            lines = table
     # Running headers and footers printed on every page of a PDF break paragraphs apart.
     counts: dict[str, int] = {}
     for line in lines:
@@ -28,7 +93,9 @@ def _prepare_lines(text: str) -> list[str]:
         for line, count in counts.items()
         if count >= 2 and _PAGE_FURNITURE.match(line) and not _LONE_NUMBER.match(line)
     }
-    return ["" if line in furniture else line for line in lines]
+    kept = _Lines("" if line in furniture else line for line in lines)
+    kept.row_titles = getattr(lines, "row_titles", frozenset())
+    return kept
 
 
 def _paragraphs(body: list[str]) -> list[str]:
