@@ -211,7 +211,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "tracker.api.conventions.Pages",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.conventions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["tracker.site.throttles.AnonThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -231,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.declare_optional_sign_in",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RAGEnum": "actions.models.RAG",
         "MeetingStatusEnum": "committees.models.Meeting.Status",
@@ -239,6 +243,10 @@ SPECTACULAR_SETTINGS = {
         "ReminderStatusEnum": "tracker.reminders.ledger.Reminder.Status",
         "CommitteeKindEnum": "committees.models.Committee.Kind",
         "ResolutionKindEnum": "actions.models.Resolution.Kind",
+        "DecisionEnum": "actions.models.ExecutiveResponse.Decision",
+        "ExecutiveAnswerEnum": "tracker.api.serializers.EXECUTIVE_ANSWERS",
+        "OutcomeEnum": "committees.models.AgendaItem.Outcome",
+        "RecordedOutcomeEnum": "tracker.api.serializers.RECORDED_OUTCOMES",
     },
 }
 

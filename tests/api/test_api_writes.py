@@ -36,7 +36,7 @@ def test_a_meeting_is_created_with_its_working_day_dates(world, staff):
     created = staff.post(
         "/api/meetings/",
         {
-            "committee": world.committee.pk,
+            "committee": world.committee.slug,
             "date": "2018-03-13",
             "start_time": "19:00",
             "venue": "Council Chamber",
@@ -45,7 +45,8 @@ def test_a_meeting_is_created_with_its_working_day_dates(world, staff):
     )
     assert created.status_code == 201
     assert {k: v for k, v in created.data.items() if k != "id"} == {
-        "committee": world.committee.pk,
+        "committee": "childrens-services",
+        "committee_id": world.committee.pk,
         "municipal_year": "2017/18",
         "date": "2018-03-13",
         "start_time": "19:00:00",
@@ -78,6 +79,23 @@ def test_an_action_takes_its_committee_and_reference_from_its_resolution(world):
         created.data["status"],
         created.data["latest_rag"],
     ) == ("CS (17/18) A05", "childrens-services", world.public_item.pk, "2018-02-13", "open", None)
+
+
+def test_every_resource_names_its_committee_by_slug_with_its_id_beside(world, staff):
+    """`committee` is the slug in every resource and `committee_id` the id; a meeting,
+    membership or work programme still takes the id in place of the slug (older clients)."""
+    for prefix in ("meetings", "memberships", "work-programmes", "topics", "resolutions"):
+        row = staff.get(f"/api/{prefix}/").data["results"][0]
+        assert isinstance(row["committee"], str), prefix
+        assert isinstance(row["committee_id"], int), prefix
+    by_id = staff.post(
+        "/api/meetings/", {"committee": world.committee.pk, "date": "2018-03-20"}, format="json"
+    )
+    assert (by_id.status_code, by_id.data["committee"]) == (201, "childrens-services")
+    unknown = staff.post(
+        "/api/meetings/", {"committee": "no-such-committee", "date": "2018-03-20"}, format="json"
+    )
+    assert (unknown.status_code, list(unknown.data)) == (400, ["committee"])
 
 
 def test_a_chair_renames_their_committees_remit(world):

@@ -28,7 +28,7 @@ from committees.models import (
 from tracker.reminders.ledger import Reminder
 
 
-@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+@extend_schema_field({"type": "boolean", "description": "`true` or `false`."})
 class StrictBooleanFilter(filters.TypedChoiceFilter):
     """true or false, and nothing else: a typo is an error, not "no filter"."""
 
@@ -56,6 +56,14 @@ class MunicipalYearField(forms.CharField):
         return int(match.group(1))
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^[0-9]{4}(/[0-9]{2})?$",
+        "description": "A municipal year by its label (2017/18) or first year (2017).",
+        "example": "2017/18",
+    }
+)
 class MunicipalYearFilter(filters.Filter):
     """A year by its label ("2017/18") or first year ("2017")."""
 
@@ -114,6 +122,17 @@ def meeting_filter(field_name: str):
         ),
         help_text="The meeting's id.",
     )
+
+
+@extend_schema_field({"type": "integer", "minimum": 1})
+class AtLeastFilter(filters.NumberFilter):
+    """A whole number, at least 1 (`deferred_min`)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
 
 
 def search_words(value: str) -> list[str]:
@@ -197,10 +216,9 @@ class AgendaItemFilter(VisibleChoices):
     # exempt item found by `?outcome=deferred` would tell what its shell does not.
     outcome = filters.ChoiceFilter(choices=AgendaItem.Outcome.choices, method="filter_readable")
     exempt = StrictBooleanFilter(field_name="is_exempt")
-    deferred_min = filters.NumberFilter(
+    deferred_min = AtLeastFilter(
         field_name="deferral_count",
         lookup_expr="gte",
-        min_value=1,
         label="Deferred at least",
         method="filter_readable",
     )
@@ -260,9 +278,8 @@ class TopicFilter(VisibleChoices):
         choices=WorkProgrammeTopic.Status.choices, method="filter_readable"
     )
     tbc = StrictBooleanFilter(field_name="target_meeting__isnull", method="filter_readable")
-    deferred_min = filters.NumberFilter(
+    deferred_min = AtLeastFilter(
         field_name="deferral_count__gte",
-        min_value=1,
         label="Deferred at least",
         method="filter_readable",
     )

@@ -85,6 +85,40 @@ class StrictInput:
         return fields
 
 
+class CommitteeField(serializers.SlugRelatedField):
+    """A committee, named by its slug in every resource (its id is `committee_id`, read-only).
+
+    Its id is still accepted in place of the slug, as older clients of meetings, memberships
+    and work programmes send it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "The committee's slug, e.g. childrens-services.")
+        kwargs.setdefault("queryset", None if kwargs.get("read_only") else Committee.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            if isinstance(data, str) and data.isdigit() and len(data) < 19:
+                found = self.get_queryset().filter(pk=int(data)).first()
+                if found is not None:
+                    return found
+            raise
+
+
+def committee_id_field(source: str | None = None, **kwargs):
+    if source:
+        kwargs["source"] = source
+    return serializers.IntegerField(
+        read_only=True,
+        help_text="The committee's id (`committee` is its slug).",
+        **kwargs,
+    )
+
+
 class ModelRulesSerializer(StrictInput, serializers.ModelSerializer):
     """A model serializer that refuses unknown fields and applies the model's own rules."""
 
@@ -134,6 +168,7 @@ class PersonSerializer(ModelRulesSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "email", "job_title", "organisation", "is_councillor"]
+        nullable_when_served = ("email",)  # to anonymous readers
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -144,6 +179,8 @@ class PersonSerializer(ModelRulesSerializer):
 
 
 class MembershipSerializer(ModelRulesSerializer):
+    committee = CommitteeField()
+    committee_id = committee_id_field()
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -151,6 +188,7 @@ class MembershipSerializer(ModelRulesSerializer):
         fields = [
             "id",
             "committee",
+            "committee_id",
             "person",
             "person_name",
             "role",
@@ -162,6 +200,8 @@ class MembershipSerializer(ModelRulesSerializer):
 
 
 class MeetingSerializer(ModelRulesSerializer):
+    committee = CommitteeField()
+    committee_id = committee_id_field()
     municipal_year = serializers.CharField(source="municipal_year.label", read_only=True)
 
     class Meta:
@@ -169,6 +209,7 @@ class MeetingSerializer(ModelRulesSerializer):
         fields = [
             "id",
             "committee",
+            "committee_id",
             "municipal_year",
             "date",
             "start_time",
@@ -286,6 +327,7 @@ class TopicSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkProgrammeTopic
         fields = ["id", "title", "target_meeting", "status"]
+        nullable_when_served = ("status",)  # a shell's
 
     def to_representation(self, instance):
         if topic_is_readable(self, instance):
@@ -299,12 +341,21 @@ class TopicSummarySerializer(serializers.ModelSerializer):
 
 
 class WorkProgrammeSerializer(ModelRulesSerializer):
+    committee = CommitteeField()
+    committee_id = committee_id_field()
     municipal_year_label = serializers.CharField(source="municipal_year.label", read_only=True)
     topics = TopicSummarySerializer(many=True, read_only=True)
 
     class Meta:
         model = WorkProgramme
-        fields = ["id", "committee", "municipal_year", "municipal_year_label", "topics"]
+        fields = [
+            "id",
+            "committee",
+            "committee_id",
+            "municipal_year",
+            "municipal_year_label",
+            "topics",
+        ]
 
 
 # Fields of a topic that only a reader who may read it in full sees.
@@ -323,9 +374,8 @@ CONFIDENTIAL_TOPIC_FIELDS = (
 
 
 class WorkProgrammeTopicSerializer(ModelRulesSerializer):
-    committee = serializers.SlugRelatedField(
-        source="work_programme.committee", slug_field="slug", read_only=True
-    )
+    committee = CommitteeField(source="work_programme.committee", read_only=True)
+    committee_id = committee_id_field("work_programme.committee_id")
     readable = serializers.SerializerMethodField(
         help_text="False for an exempt topic (made from or proposed in a Part 2 item) you may "
         "not read: only its public title and Schedule 12A paragraph are shown, every other "
@@ -339,6 +389,7 @@ class WorkProgrammeTopicSerializer(ModelRulesSerializer):
             "id",
             "work_programme",
             "committee",
+            "committee_id",
             "title",
             "readable",
             "is_exempt",
@@ -356,6 +407,7 @@ class WorkProgrammeTopicSerializer(ModelRulesSerializer):
             "carried_over_from",
             "deferral_count",
         ]
+        nullable_when_served = CONFIDENTIAL_TOPIC_FIELDS  # a shell's
         # A topic is exempt with the item it came from, through committees.exemption.
         read_only_fields = ["report_submitted_at", "is_exempt", "exempt_paragraph", "public_title"]
         events = {
@@ -375,6 +427,7 @@ class WorkProgrammeTopicSerializer(ModelRulesSerializer):
             "id": instance.pk,
             "work_programme": instance.work_programme_id,
             "committee": instance.work_programme.committee.slug,
+            "committee_id": instance.work_programme.committee_id,
             "title": instance.public_title,
             "readable": False,
             "is_exempt": True,
@@ -400,6 +453,12 @@ class DeferralSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "decided_at": {
+                "help_text": "The meeting at which it was decided (its id), when it was "
+                "decided at one."
+            }
+        }
 
 
 class DeferSerializer(StrictInput, serializers.Serializer):
@@ -426,16 +485,19 @@ class MoveSerializer(StrictInput, serializers.Serializer):
     )
 
 
+# What the outcome action records (deferring has its own action); named in the schema.
+RECORDED_OUTCOMES = [c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.DEFERRED]
+
+
 class OutcomeSerializer(StrictInput, serializers.Serializer):
     """What the meeting decided on an item (deferring has its own action)."""
 
-    outcome = serializers.ChoiceField(
-        choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.DEFERRED]
-    )
+    outcome = serializers.ChoiceField(choices=RECORDED_OUTCOMES)
 
 
 class ResolutionSerializer(ModelRulesSerializer):
-    committee = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    committee = CommitteeField(read_only=True)
+    committee_id = committee_id_field()
     municipal_year = serializers.CharField(source="municipal_year.label", read_only=True)
 
     class Meta:
@@ -449,18 +511,18 @@ class ResolutionSerializer(ModelRulesSerializer):
             "text",
             "kind",
             "committee",
+            "committee_id",
             "municipal_year",
         ]
         read_only_fields = ["reference"]
 
 
 class ActionSerializer(ModelRulesSerializer):
-    committee = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Committee.objects.all(),
+    committee = CommitteeField(
         required=False,
-        help_text="Taken from the resolution or item when one is given.",
+        help_text="The committee's slug; taken from the resolution or item when one is given.",
     )
+    committee_id = committee_id_field()
     municipal_year = serializers.CharField(source="municipal_year.label", read_only=True)
     due_on = serializers.DateField(read_only=True, allow_null=True)
     days_late = serializers.SerializerMethodField()
@@ -472,6 +534,7 @@ class ActionSerializer(ModelRulesSerializer):
             "id",
             "reference",
             "committee",
+            "committee_id",
             "municipal_year",
             "resolution",
             "agenda_item",
@@ -573,19 +636,24 @@ class ExecutiveResponseSerializer(ModelRulesSerializer):
         return fields
 
 
+# The executive's answers (not "pending"); named in the schema.
+EXECUTIVE_ANSWERS = [
+    choice
+    for choice in ExecutiveResponse.Decision.choices
+    if choice[0] != ExecutiveResponse.Decision.PENDING
+]
+
+
 class DecisionSerializer(StrictInput, serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=[
-            choice
-            for choice in ExecutiveResponse.Decision.choices
-            if choice[0] != ExecutiveResponse.Decision.PENDING
-        ]
-    )
+    decision = serializers.ChoiceField(choices=EXECUTIVE_ANSWERS)
     responded_on = serializers.DateField()
     text = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
 
 
 class ReminderSerializer(serializers.ModelSerializer):
+    committee = CommitteeField(read_only=True, allow_null=True)
+    committee_id = committee_id_field(allow_null=True)
+
     class Meta:
         model = Reminder
         fields = [
@@ -598,6 +666,7 @@ class ReminderSerializer(serializers.ModelSerializer):
             "about",
             "for_date",
             "committee",
+            "committee_id",
             "subject",
             "status",
             "attempts",

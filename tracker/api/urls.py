@@ -1,6 +1,7 @@
 """The API's addresses under /api/, its OpenAPI schema and its documentation page."""
 
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
@@ -8,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from tracker.api import views
 
 
+@extend_schema_view(post=extend_schema(operation_id="auth_token_obtain"))
 class ObtainToken(ObtainAuthToken):
     """Exchange a username and password for an API token (rate limited like any login)."""
 

@@ -89,6 +89,24 @@ class StrictOrderingFilter(filters.OrderingFilter):
             )
         return valid
 
+    def get_schema_operation_parameters(self, view):
+        fields = list(getattr(view, "ordering_fields", None) or ())
+        if not fields:
+            return []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Order by this field (`-` before it for the reverse order); "
+                "several, comma-separated, are also taken.",
+                "schema": {
+                    "type": "string",
+                    "enum": [term for field in fields for term in (field, f"-{field}")],
+                },
+            }
+        ]
+
 
 class ChangeRules(permissions.BasePermission):
     """Anyone may read what the queryset shows them; changes follow the view's rule."""
@@ -203,7 +221,7 @@ class MembershipViewSet(StaffWrites):
     ordering_fields = ["start_date", "end_date"]
 
     def visible(self, user):
-        return Membership.objects.visible_to(user).select_related("person")
+        return Membership.objects.visible_to(user).select_related("person", "committee")
 
 
 class MeetingViewSet(TrackerViewSet):
@@ -212,7 +230,7 @@ class MeetingViewSet(TrackerViewSet):
     ordering_fields = ["date", "report_deadline"]
 
     def visible(self, user):
-        return Meeting.objects.visible_to(user).select_related("municipal_year")
+        return Meeting.objects.visible_to(user).select_related("municipal_year", "committee")
 
     def committee_of(self, obj):
         return data_or(obj, "committee")
@@ -292,7 +310,7 @@ class AgendaItemViewSet(TrackerViewSet):
         super().perform_update(serializer)
         self.change_exemption(serializer.instance, asked)
 
-    @extend_schema(request=s.DeferSerializer, responses=s.DeferralSerializer)
+    @extend_schema(request=s.DeferSerializer, responses={201: s.DeferralSerializer})
     @action(detail=True, methods=["post"])
     def defer(self, request, pk=None):
         """Defer the item to a later meeting (or to none yet), with the reason.
@@ -347,7 +365,7 @@ class WorkProgrammeViewSet(TrackerViewSet):
     def visible(self, user):
         return (
             WorkProgramme.objects.visible_to(user)
-            .select_related("municipal_year")
+            .select_related("municipal_year", "committee")
             .prefetch_related(
                 Prefetch("topics", queryset=WorkProgrammeTopic.objects.listed_to(user))
             )
@@ -375,7 +393,7 @@ class TopicViewSet(TrackerViewSet):
         programme = data_or(obj, "work_programme")
         return programme.committee if programme else None
 
-    @extend_schema(request=s.DeferSerializer, responses=s.DeferralSerializer)
+    @extend_schema(request=s.DeferSerializer, responses={201: s.DeferralSerializer})
     @action(detail=True, methods=["post"])
     def defer(self, request, pk=None):
         """Defer the topic to a later meeting (or to none yet), with the reason."""
@@ -631,4 +649,4 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAdminUser]
 
     def get_queryset(self):
-        return Reminder.objects.order_by("-created_at", "-pk")
+        return Reminder.objects.select_related("committee").order_by("-created_at", "-pk")
