@@ -182,6 +182,8 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
             committee = match["committee"]
             if not committee or not _COMMITTEE_WORD.search(committee):
                 committee = _committee_above(lines, index) or committee or ""
+            if not committee:
+                continue  # "Minutes of the Meeting Held on 6 March 2015": an item's title
             segments.append(
                 _Segment(
                     committee=_clean_committee(committee),
@@ -336,6 +338,12 @@ _HELD_ON = re.compile(
 )
 
 
+def _item_title(lines: list[str], index: int) -> bool:
+    """An item's title, with "Minutes:" under it (perhaps after the agenda's one line)."""
+    following = [line for line in lines[index + 1 : index + 8] if line][:2]
+    return any(line.lower().rstrip(" :") == "minutes" and line.endswith(":") for line in following)
+
+
 def _guessed_header(lines: list[str]) -> _Segment | None:
     """No header we know: the first line naming a committee-like body and the meeting's date
     near the top ("held on" / "took place on" a date, else the first full date), flagged as
@@ -346,7 +354,10 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
         (
             i
             for i in top
-            if _BODY_LINE.search(lines[i]) and len(lines[i]) < 120 and lines[i][-1] not in ".:;,"
+            if _BODY_LINE.search(lines[i])
+            and len(lines[i]) < 120
+            and lines[i][-1] not in ".:;,"
+            and not _item_title(lines, i)
         ),
         None,
     )

@@ -342,7 +342,8 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
         caps = (
             line.isupper() and len(line) < 120 and len(line.split()) <= 14 and not lines[index - 1]
         )
-        if not (icon or (gap and after_blank) or (caps and after_blank)):
+        set_apart = icon or (gap and after_blank) or (caps and after_blank)
+        if not set_apart and not _minutes_follow(lines, index, end):
             continue
         if line[-1] in ".:;,?!" and not icon:
             continue
@@ -352,6 +353,21 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
             continue
         headings.append(_Heading(index, None, _clean_title(line), index + 1))
     return headings
+
+
+def _minutes_follow(lines: list[str], index: int, end: int) -> bool:
+    """A title with "Minutes:" under it (perhaps after the agenda's "To receive ..." line)."""
+    seen = 0
+    for later in range(index + 1, min(end, index + 8)):
+        line = lines[later]
+        if not line:
+            continue
+        if line.lower().rstrip(" :") == "minutes":
+            return True
+        seen += 1
+        if seen > 1 or not _AGENDA_DESCRIPTION.match(line):
+            return False
+    return False
 
 
 def _items_region_start(lines: list[str], segment: _Segment) -> int:
@@ -455,10 +471,15 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
 
 
 def _minutes_lines(body: list[str], moderngov: bool) -> list[str]:
-    if moderngov:
-        for index, line in enumerate(body):
-            if line.lower().rstrip(":") == "minutes":
+    for index, line in enumerate(body):
+        if line.lower().rstrip(":") == "minutes" and (moderngov or line.endswith(":")):
+            # the agenda's text (its "RECOMMENDED that ...") is above "Minutes:"; a decisions
+            # page's "Decision:" above it is kept
+            if moderngov or not any(
+                earlier.lower().startswith("decision") for earlier in body[:index]
+            ):
                 return body[index + 1 :]
+            break
     kept = [line for line in body if not _MARKER_LINES.match(line)]
     # Without a "Minutes:" marker, a leading "To approve ..." paragraph is the agenda's.
     while kept and not kept[0]:
