@@ -6,10 +6,13 @@ import io
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
+from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
-from actions.models import RAG, Action, ExecutiveResponse, Resolution
+from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Resolution
 from committees.models import (
+    LONDON,
     AgendaItem,
     Attendance,
     Committee,
@@ -18,15 +21,16 @@ from committees.models import (
     Membership,
     WorkProgrammeTopic,
 )
+from committees.models import today as london_today
 from tracker.demo.loader import DEMO_ACCOUNTS, row_counts
 
 THURROCK = "thurrock-childrens-services"
 TODAY = dt.date(2026, 11, 22)  # the day the demo's current-year slice was written for
 
 
-def load() -> str:
+def load(today: dt.date = TODAY) -> str:
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", f"--today={today.isoformat()}", stdout=out)
     return out.getvalue()
 
 
@@ -266,7 +270,6 @@ def test_current_year_slice_gives_reminders_something_to_do(demo):
 
     overdue = Action.objects.overdue(on=TODAY)
     assert set(overdue.values_list("reference", "title")) == {
-        ("CS (17/18) A03", "Bring options for exempting care leavers from council tax"),
         (
             "CS (26/27) A01",
             "Send members the exit interview analysis for social workers who left in 2025/26",
@@ -288,11 +291,12 @@ def test_current_year_slice_gives_reminders_something_to_do(demo):
     assert list(WorkProgrammeTopic.objects.deferred_at_least(2)) == [foster]
 
     responses = {
-        r.decision: (r.referred_on, r.response_due) for r in ExecutiveResponse.objects.all()
+        (r.decision, r.referred_on, r.response_due) for r in ExecutiveResponse.objects.all()
     }
     assert responses == {
-        "accepted": (dt.date(2026, 9, 23), dt.date(2026, 11, 23)),
-        "pending": (dt.date(2026, 11, 18), dt.date(2027, 1, 18)),
+        ("accepted", dt.date(2016, 3, 21), dt.date(2016, 5, 21)),
+        ("accepted", dt.date(2026, 9, 23), dt.date(2026, 11, 23)),
+        ("pending", dt.date(2026, 11, 18), dt.date(2027, 1, 18)),
     }
 
 
@@ -327,3 +331,112 @@ def test_second_run_changes_no_row_in_any_table(demo):
 
     assert row_counts() == before
     assert "nothing to create" in output
+
+
+def test_historic_actions_and_recommendations_are_closed_as_they_were(demo):
+    historic = Action.objects.filter(agenda_item__meeting__date__lt=dt.date(2026, 1, 1))
+
+    assert not historic.open().exists()
+    council_tax = Action.objects.get(reference="CS (17/18) A03")
+    assert (council_tax.status, council_tax.closed_on) == (
+        Action.Status.COMPLETED,
+        dt.date(2018, 7, 10),
+    )
+    assert not Resolution.objects.recommendations().filter(executive_response__isnull=True)
+    slough = ExecutiveResponse.objects.get(resolution__committee__reference_prefix="ECS")
+    assert (slough.referred_on, slough.decision, slough.responded_on, slough.implemented_on) == (
+        dt.date(2016, 3, 21),
+        "accepted",
+        dt.date(2016, 4, 18),
+        dt.date(2016, 6, 30),
+    )
+
+
+def test_every_update_is_recorded_on_the_day_it_speaks_for(demo):
+    recorded = {
+        (u.action.reference, u.as_of, u.recorded_at.astimezone(LONDON).date())
+        for u in ActionUpdate.objects.select_related("action")
+    }
+
+    assert all(as_of == day for _, as_of, day in recorded)
+    assert ("CS (17/18) A03", dt.date(2018, 1, 8), dt.date(2018, 1, 8)) in recorded
+    assert ActionUpdate.history.filter(history_date__year=2018).count() == 11
+
+
+def set_clock(monkeypatch, day: dt.date):
+    """The real clock at 10am London time on `day`."""
+    moment = dt.datetime.combine(day, dt.time(10, 0), tzinfo=LONDON)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_the_current_slice_moves_by_whole_weeks_to_the_day_it_is_loaded(db, monkeypatch):
+    set_clock(monkeypatch, dt.date(2029, 3, 7))
+    load(dt.date(2029, 3, 7))  # 119 weeks and 3 days after the day the slice was written for
+
+    thurrock = Meeting.objects.filter(committee__slug=THURROCK, date__year__gte=2028)
+    assert list(thurrock.values_list("date", "status")) == [
+        (dt.date(2028, 12, 26), "held"),
+        (dt.date(2029, 2, 20), "held"),
+        (dt.date(2029, 4, 26), "scheduled"),
+        (dt.date(2029, 6, 21), "scheduled"),
+    ]
+    assert not Meeting.objects.filter(date__year__in=[2026, 2027]).exists()
+    overdue = Action.objects.overdue(on=dt.date(2029, 3, 7))
+    assert [(a.reference, a.title, a.due_date) for a in overdue] == [
+        (
+            "CS (28/29) A01",
+            "Send members the exit interview analysis for social workers who left in 2027/28",
+            dt.date(2029, 2, 9),
+        )
+    ]
+    assert [(u.as_of, u.rag) for u in overdue[0].updates.rag_history()] == [
+        (dt.date(2029, 1, 12), RAG.GREEN),
+        (dt.date(2029, 2, 8), RAG.AMBER),
+        (dt.date(2029, 2, 26), RAG.RED),
+    ]
+    foster = meeting("2029-04-26").items.get(title="Sufficiency of Foster Placements")
+    assert foster.description == (
+        "Deferred from 26 December 2028 (item 16), then from 20 February 2029 (item 25)."
+    )
+    assert set(meeting("2029-04-26").items.values_list("title", flat=True)) == {
+        "Sufficiency of Foster Placements",
+        "Care Leavers' Accommodation: Occupancy and Move-on Outcomes",
+        "Children's Social Care Performance: Quarter 3 2028/29",
+        "School Place Sufficiency 2029-2033",
+    }
+    pending = ExecutiveResponse.objects.get(decision="pending")
+    assert (pending.referred_on, pending.response_due) == (
+        dt.date(2029, 2, 28),
+        dt.date(2029, 4, 28),
+    )
+    youth_justice = WorkProgrammeTopic.objects.get(title="Youth Justice Plan Refresh")
+    assert youth_justice.work_programme.municipal_year.label == "2028/29"
+    assert not mail.outbox
+
+
+def test_loading_again_weeks_later_finds_the_slice_where_it_was_placed(db, monkeypatch):
+    set_clock(monkeypatch, dt.date(2029, 3, 7))
+    load(dt.date(2029, 3, 7))
+    before = row_counts()
+
+    set_clock(monkeypatch, dt.date(2029, 5, 30))
+    output = load(dt.date(2029, 5, 30))
+
+    assert row_counts() == before
+    assert "nothing to create" in output
+    assert meeting("2029-04-26").status == "scheduled"
+
+
+def test_loading_today_puts_the_last_meeting_weeks_ago_and_the_next_weeks_ahead(db):
+    call_command("load_demo", stdout=io.StringIO())
+    today = london_today()
+
+    thurrock = Meeting.objects.filter(committee__slug=THURROCK)
+    last = thurrock.filter(status="held").latest("date").date
+    upcoming = list(thurrock.upcoming(today).values_list("date", flat=True))
+    assert 12 <= (today - last).days <= 18
+    assert [(day - today).days // 7 for day in upcoming] == [7, 15]
+    overdue = Action.objects.overdue(on=today)
+    assert [(today - a.due_date).days // 7 for a in overdue] == [3]
+    assert not ActionUpdate.objects.filter(as_of__gt=today).exists()
+    assert not mail.outbox

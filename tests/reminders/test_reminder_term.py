@@ -46,7 +46,8 @@ def line(moment: dt.datetime, message) -> str:
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+    # The slice as written: the term below is the one it was written for.
+    call_command("load_demo", "--today=2026-11-22", stdout=io.StringIO())
 
 
 def run_term() -> list[str]:

@@ -12,8 +12,10 @@ its "item deferred" emails to files under var/mail/. Every email address in the 
 an `.example` domain, so nothing can reach a real person.
 """
 
+import copy
 import datetime as dt
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution
 from actions.progress import record_update, sign_off
@@ -41,6 +44,7 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
+from committees.models import today as london_today
 from committees.reports import record_report_submitted
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -74,6 +78,122 @@ def _time(value: str | None) -> dt.time | None:
 
 def _datetime(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# In the slice's text: "15 September 2026", "January 2027", "2026/27" and a bare "2031".
+TEXT_DATES = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}}) )?(?P<month>{'|'.join(MONTHS)}) (?P<year>20\d\d)\b"
+    r"|\b(?P<first>20\d\d)/(?P<second>\d\d)\b"
+    r"|\b(?P<bare>20\d\d)\b"
+)
+
+
+class SlicePlacer:
+    """Moves the current-year slice of the demo to the day it is loaded.
+
+    The slice is written as if today were `current_slice_written_for`. It moves by whole weeks
+    (meetings keep their weekday, digests their Monday), so that the day it is loaded falls
+    where that day fell: the last meeting a few weeks ago, the next a few weeks ahead, an
+    action overdue by weeks. Its years in words move by whole municipal years, so its titles
+    name the year they are shown in.
+    """
+
+    def __init__(self, days: int, years: int):
+        self.delta = dt.timedelta(days=days)
+        self.years = years
+
+    def date(self, value: str) -> str:
+        return (dt.date.fromisoformat(value) + self.delta).isoformat()
+
+    def _text_date(self, match: re.Match) -> str:
+        if match["month"]:
+            month = MONTHS.index(match["month"]) + 1
+            day = dt.date(int(match["year"]), month, int(match["day"] or 15)) + self.delta
+            if match["day"]:
+                return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+            return f"{MONTHS[day.month - 1]} {day.year}"
+        if match["first"]:
+            first = int(match["first"]) + self.years
+            return f"{first}/{(first + 1) % 100:02d}"
+        return str(int(match["bare"]) + self.years)
+
+    def text(self, value: str) -> str:
+        return TEXT_DATES.sub(self._text_date, value)
+
+    def place(self, value):
+        if isinstance(value, dict):
+            return {key: self.place(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.place(item) for item in value]
+        if isinstance(value, str):
+            return self.date(value) if ISO_DATE.match(value) else self.text(value)
+        return value
+
+
+def _first_untouched_item(data: dict) -> tuple[dict, dict] | None:
+    """The slice's first meeting and its first item whose title no move changes."""
+    for meeting in data["meetings"]:
+        if meeting.get("current_slice"):
+            for item in meeting.get("items", []):
+                if item.get("number") is not None and not TEXT_DATES.search(item["title"]):
+                    return meeting, item
+    return None
+
+
+def slice_offset(data: dict, on: dt.date) -> int:
+    """Days to move the slice: as it was placed before, else whole weeks up to `on`."""
+    found = _first_untouched_item(data)
+    if found:
+        meeting, item = found
+        placed = (
+            AgendaItem.objects.filter(
+                meeting__committee__slug=meeting["committee"],
+                number=item["number"],
+                title=item["title"],
+            )
+            .values_list("meeting__date", flat=True)
+            .first()
+        )
+        if placed:
+            return (placed - dt.date.fromisoformat(meeting["date"])).days
+    written_for = dt.date.fromisoformat(data["current_slice_written_for"])
+    return (on - written_for).days // 7 * 7
+
+
+def place_current_slice(data: dict, on: dt.date | None = None) -> dict:
+    """A copy of `data` with the slice moved to `on` (today in London by default)."""
+    if "current_slice_written_for" not in data:
+        return data
+    days = slice_offset(data, on or london_today())
+    written_for = dt.date.fromisoformat(data["current_slice_written_for"])
+    moved_to = written_for + dt.timedelta(days=days)
+    # Municipal years start in May.
+    years = (moved_to.year - (moved_to.month < 5)) - (written_for.year - (written_for.month < 5))
+    placer = SlicePlacer(days, years)
+    data = copy.deepcopy(data)
+    data["meetings"] = [
+        placer.place(spec) if spec.get("current_slice") else spec for spec in data["meetings"]
+    ]
+    for programme in data["work_programmes"]:
+        if programme.get("current_slice"):
+            programme["topics"] = placer.place(programme["topics"])
+            programme["year"] += years
+    return data
 
 
 def row_counts() -> Counter:
@@ -413,7 +533,7 @@ class DemoLoader:
                 action=action, as_of=as_of, text=update["text"]
             ).exists():
                 continue
-            record_update(
+            recorded = record_update(
                 action,
                 text=update["text"],
                 rag=update.get("rag", ""),
@@ -421,24 +541,41 @@ class DemoLoader:
                 as_of=as_of,
                 by=self.user(update.get("by")),
             )
+            self.recorded_on_its_day(recorded)
         if action.updates.filter(closes_action=True).exists():
             return
-        if closing := spec.get("sign_off"):
-            sign_off(
+        closing = None
+        if spec.get("sign_off"):
+            closing = sign_off(
                 action,
-                text=closing["text"],
-                as_of=_date(closing["as_of"]),
-                by=self.user(closing.get("by")),
+                text=spec["sign_off"]["text"],
+                as_of=_date(spec["sign_off"]["as_of"]),
+                by=self.user(spec["sign_off"].get("by")),
             )
-        elif closing := spec.get("close"):
-            record_update(
+        elif spec.get("close"):
+            closing = record_update(
                 action,
-                text=closing["text"],
-                as_of=_date(closing["as_of"]),
+                text=spec["close"]["text"],
+                as_of=_date(spec["close"]["as_of"]),
                 closes=True,
-                close_as=closing["as"],
-                by=self.user(closing.get("by")),
+                close_as=spec["close"]["as"],
+                by=self.user(spec["close"].get("by")),
             )
+        if closing:
+            self.recorded_on_its_day(closing)
+
+    @staticmethod
+    def recorded_on_its_day(update: ActionUpdate):
+        """A demo update was recorded on the day it speaks for, not the day the demo loaded.
+
+        At 5pm London time that day (or now, for one of today's made before 5pm), in the
+        update and in its history row alike.
+        """
+        moment = min(
+            dt.datetime.combine(update.as_of, dt.time(17, 0), tzinfo=LONDON), timezone.now()
+        )
+        ActionUpdate._base_manager.filter(pk=update.pk).update(recorded_at=moment)
+        ActionUpdate.history.filter(id=update.pk).update(recorded_at=moment, history_date=moment)
 
     def load_executive_responses(self, meetings):
         for meeting, meeting_spec in meetings:
@@ -481,11 +618,16 @@ class DemoLoader:
                     )
 
 
-def load_demo(data: dict | None = None) -> Counter:
-    """Create whatever of the demo data is missing; return the rows created, per model."""
+def load_demo(data: dict | None = None, *, on: dt.date | None = None) -> Counter:
+    """Create whatever of the demo data is missing; return the rows created, per model.
+
+    The current-year slice is placed relative to `on` (today in London) the first time; a
+    later run finds it where it was placed and creates nothing.
+    """
     before = row_counts()
     with transaction.atomic():
-        DemoLoader(data if data is not None else read_fixture()).run()
+        data = data if data is not None else read_fixture()
+        DemoLoader(place_current_slice(data, on)).run()
     after = row_counts()
     return Counter(
         {label: after[label] - before[label] for label in after if after[label] != before[label]}

@@ -4,6 +4,8 @@ Creates only what is missing, in one transaction, so running it again changes no
 Prints what it created and the demo logins.
 """
 
+import datetime as dt
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
@@ -17,8 +19,16 @@ def _is_history(label: str) -> bool:
 class Command(BaseCommand):
     help = "Load the demo committees, meetings, work programmes and actions (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            help="Place the current-year slice as if today were this day (YYYY-MM-DD); "
+            "by default the real today, London time. Only the first load places it.",
+        )
+
     def handle(self, *args, **options):
-        created = load_demo()
+        created = load_demo(on=options["today"])
         rows = {label: n for label, n in created.items() if not _is_history(label)}
         history = sum(n for label, n in created.items() if _is_history(label))
         if not created:
