@@ -164,8 +164,19 @@ class NewUpdatesFormSet(BaseInlineFormSet):
                 f"{action.reference} is {action.get_status_display().lower()}; "
                 "reopen it before adding updates."
             )
-        if sum(1 for form in new if form.cleaned_data.get("closes_action")) > 1:
+        closing = [form for form in new if form.cleaned_data.get("closes_action")]
+        if len(closing) > 1:
             raise ValidationError("Only one update can close the action.")
+        # Each form was checked against the updates already recorded; the closing one must
+        # not come before another one saved with it either.
+        others = [form.cleaned_data.get("as_of") for form in new if form not in closing]
+        others = [day for day in others if day]
+        closes_on = closing[0].cleaned_data.get("as_of") if closing else None
+        if closes_on and others and closes_on < max(others):
+            raise ValidationError(
+                f"A closing update cannot be dated before the latest update on "
+                f"{action.reference}, of {max(others):%-d %B %Y}."
+            )
 
 
 class ActionUpdateInline(committees_admin.TabularInline):

@@ -825,6 +825,26 @@ def test_two_closing_updates_at_once_are_refused_on_the_form(officer_client, act
     assert not ActionUpdate.objects.exists()
 
 
+def test_a_closing_update_dated_before_another_saved_with_it_is_refused_on_the_form(
+    officer_client, action
+):
+    data = action_form_data(
+        officer_client,
+        action,
+        {"as_of": "2018-01-20", "text": "Chased", "rag": "AMBER"},
+        {"as_of": "2018-01-18", "text": "Sent on 18 January", "closes_action": "on"},
+    )
+    response = officer_client.post(admin_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [
+        f"A closing update cannot be dated before the latest update on {action.reference}, "
+        "of 20 January 2018."
+    ]
+    assert not ActionUpdate.objects.exists()
+
+
 def test_it_signs_off_selected_actions(officer_client, priya, committee, action, dev):
     second = Action.objects.create(
         committee=committee, title="Send round the numbers", owner=dev, created_at=ENTERED
