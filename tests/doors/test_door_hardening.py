@@ -224,7 +224,7 @@ def test_ordinary_text_is_exported_as_written(client, world):
     assert tracker_row(rows, "CS (17/18) A02")[3:6] == [
         "Report recruitment figures for foster carers",
         "Dev Okafor",
-        "Meeting of 13 March 2018",
+        "Meeting of 2018-03-13",
     ]
 
 

@@ -255,6 +255,12 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(delay, MAX_RETRY_DELAY)
 
 
+def _reply_to(reminder: Reminder) -> list[str]:
+    """The footer says to reply to the committee's officer: so does the Reply-To."""
+    officer = reminder.committee.officer if reminder.committee_id else None
+    return [officer.email] if officer and officer.email else []
+
+
 def _message(reminder: Reminder, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=reminder.subject,
@@ -262,6 +268,7 @@ def _message(reminder: Reminder, connection) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[reminder.recipient_email],
         cc=reminder.cc,
+        reply_to=_reply_to(reminder),
         headers={"Message-ID": reminder.message_id},
         connection=connection,
     )

@@ -15,13 +15,33 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import F, Q
 from django.urls import reverse
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from actions.models import Action
 from committees.models import AgendaItem, Committee, Meeting, Person, WorkProgrammeTopic
 
 FEED_SALT = "tracker.calendar-feed"
 MEETING_LENGTH = dt.timedelta(hours=2)
+# The zone the meetings' TZID names, as RFC 5545 wants it defined in the file: Outlook does
+# not know "Europe/London" by that name, and reads the times by this definition.
+LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19810329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19961027T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
 
 
 def person_token(person: Person) -> str:
@@ -58,6 +78,7 @@ def _calendar(name: str) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/London")
+    calendar.add_component(Timezone.from_ical(LONDON_VTIMEZONE))
     return calendar
 
 

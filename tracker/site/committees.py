@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from actions.models import Action, ExecutiveResponse, Resolution
-from committees.models import Committee, Meeting, WorkProgrammeTopic
+from committees.models import Committee, Meeting, Membership, WorkProgrammeTopic
 from tracker.site.common import (
     on_date,
     paginate,
@@ -86,7 +86,13 @@ def committee_detail(request, slug):
     user = request.user
     committee = get_committee(request, slug)
     on = on_date()
-    members = committee.current_members(on).order_by("role", "person__name")
+    # Chair, then Vice-Chair, then members, co-opted members and substitutes (the roles'
+    # order), each by name.
+    roles = list(Membership.Role.values)
+    members = sorted(
+        committee.current_members(on),
+        key=lambda m: (roles.index(m.role) if m.role in roles else len(roles), m.person.name),
+    )
     meetings = (
         Meeting.objects.visible_to(user)
         .filter(committee=committee)

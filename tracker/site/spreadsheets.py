@@ -31,6 +31,7 @@ class TrackerRow:
     owner: str
     due: str
     due_date: dt.date | None
+    due_at_meeting: bool
     status: str
     rag: str
     latest_update: str
@@ -96,8 +97,12 @@ def tracker_rows(
                 owner=str(action.owner) if action.owner_id else "",
                 due=due,
                 due_date=action.due_on,
+                due_at_meeting=not action.due_date and bool(action.due_back_meeting_id),
                 status=action.get_status_display(),
-                rag=RAG(action.latest_rag).label if action.latest_rag else "",
+                # A withdrawn action's last RAG no longer says anything: its status does.
+                rag=RAG(action.latest_rag).label
+                if action.latest_rag and action.status != Action.Status.WITHDRAWN
+                else "",
                 latest_update=latest.text if latest else "",
                 latest_update_on=latest.as_of if latest else None,
                 days_late=action.days_late(on),
@@ -150,13 +155,20 @@ def as_csv(rows: list[TrackerRow], name: str) -> HttpResponse:
         writer.writerow(
             [
                 f"{value:%Y-%m-%d}" if isinstance(value, dt.date) else spreadsheet_text(value)
-                for value in (_cell(row, key) for key, _ in COLUMNS)
+                for value in (_csv_cell(row, key) for key, _ in COLUMNS)
             ]
         )
     # A byte-order mark so that Excel, which officers open CSVs in, reads the text as UTF-8.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _csv_cell(row: TrackerRow, key: str):
+    """A CSV cell: every date in ISO form, the due date included ("Meeting of 2018-02-13")."""
+    if key == "due" and row.due_date:
+        return f"Meeting of {row.due_date:%Y-%m-%d}" if row.due_at_meeting else row.due_date
+    return _cell(row, key)
 
 
 def as_xlsx(rows: list[TrackerRow], name: str, title: str) -> HttpResponse:
