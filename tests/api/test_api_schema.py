@@ -46,6 +46,70 @@ def test_the_schema_is_valid_openapi_3_naming_every_endpoint(db):
     } <= paths
 
 
+def test_the_schema_says_what_the_server_does_for_a_generated_client(db):
+    """Issue 18: what a client generator reads must be what the server does."""
+    schema = json.loads(APIClient().get("/api/schema/?format=json").content)
+    operations = {
+        op["operationId"]: (method, path, op)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    }
+    for _method, _path, op in operations.values():
+        # JSON bodies only: one model under form and multipart too breaks generated clients.
+        assert set(op.get("requestBody", {}).get("content", {"application/json": 1})) == {
+            "application/json"
+        }
+        for code, response in op["responses"].items():
+            if code >= "400":
+                assert response["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"
+                }
+    # The defer actions answer 201, and name themselves as an integrator would.
+    assert "201" in operations["agenda_items_defer"][2]["responses"]
+    assert "201" in operations["topics_defer"][2]["responses"]
+    assert "actions_sign_off" in operations
+    assert not [
+        name for name in operations if name.endswith("_create") and "{" in operations[name][1]
+    ]
+    # Errors: a write can be refused, forbidden, missing or in conflict.
+    assert {"400", "401", "403", "404", "409"} <= set(
+        operations["actions_partial_update"][2]["responses"]
+    )
+    # Anonymous access: optional at the top; only operations that need sign-in say so.
+    assert {} in schema["security"]
+    assert "security" not in operations["auth_token_obtain"][2]
+    assert "security" not in operations["committees_list"][2]
+    assert {} not in operations["actions_create"][2]["security"]
+    assert {} not in operations["reminders_list"][2]["security"]
+    # Filters typed as parsed.
+    params = {p["name"]: p["schema"] for p in operations["actions_list"][2]["parameters"]}
+    assert params["overdue"]["type"] == params["exempt"]["type"] == "boolean"
+    assert params["municipal_year"]["type"] == "string"
+    assert "-due_date" in params["ordering"]["enum"]
+    items = {p["name"]: p["schema"] for p in operations["agenda_items_list"][2]["parameters"]}
+    assert items["deferred_min"]["type"] == "integer"
+    # Nullability as served: the public reads no email; a shell no status.
+    components = schema["components"]["schemas"]
+    assert components["Person"]["properties"]["email"]["nullable"] is True
+    assert "nullable" not in components["PersonRequest"]["properties"]["email"]
+    assert components["WorkProgrammeTopic"]["properties"]["status"]["nullable"] is True
+    # One way to a committee: its slug, with its id beside it.
+    for name in (
+        "Action",
+        "Resolution",
+        "WorkProgrammeTopic",
+        "Meeting",
+        "Membership",
+        "WorkProgramme",
+        "Reminder",
+    ):
+        properties = components[name]["properties"]
+        assert properties["committee"]["type"] == "string", name
+        assert properties["committee_id"]["type"] == "integer", name
+    assert "DecisionDecisionEnum" not in components
+    assert {"DecisionEnum", "ExecutiveAnswerEnum", "Error"} <= set(components)
+
+
 def test_the_docs_page_is_served_from_our_own_files(db):
     page = APIClient().get("/api/docs/")
     assert page.status_code == 200

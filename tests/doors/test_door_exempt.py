@@ -69,6 +69,7 @@ def shell(w) -> dict:
         "id": w.exempt_topic.pk,
         "work_programme": w.programme.pk,
         "committee": "childrens-services",
+        "committee_id": w.committee.pk,
         "title": "Residential care contract",
         "readable": False,
         "is_exempt": True,

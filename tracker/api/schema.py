@@ -134,6 +134,12 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
     def _map_basic_serializer(self, serializer, direction):
+        schema = self._map_fields_as_served(serializer, direction)
+        if not vars(type(serializer)).get("__doc__"):
+            schema.pop("description", None)  # not an inherited docstring for developers
+        return schema
+
+    def _map_fields_as_served(self, serializer, direction):
         nullable = getattr(getattr(serializer, "Meta", None), "nullable_when_served", ())
         if direction != "response" or not nullable:
             return super()._map_basic_serializer(serializer, direction)
