@@ -499,7 +499,7 @@ def test_deferring_an_item_ahead_of_its_meeting_is_a_move_made_now(
     with django_capture_on_commit_callbacks(execute=True):
         deferral = defer_item(item, to_meeting=march_2027, reason=REASON, by=alan.user)
     assert deferral.decided_at is None
-    assert "has been deferred." in mail.outbox[0].body
+    assert "has been deferred by Alan Marsh." in mail.outbox[0].body
     assert "at its meeting of" not in mail.outbox[0].body
 
 
