@@ -179,7 +179,7 @@ def test_the_review_shows_dates_and_kinds_in_words_and_each_items_minutes(staff_
     assert "2024-03-05 at" not in page
     assert "Resolution c: A report to come back" in page
     assert "(report_back)" not in page
-    assert "The minutes of this item" in page
+    assert "Where this item was read from (characters " in page
     assert '<button type="submit" class="button">Save</button>' in page
 
 

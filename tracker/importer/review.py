@@ -10,7 +10,8 @@ import datetime as dt
 from django.core import signing
 
 from tracker.importer.parsing import Proposal, TargetProposal
-from tracker.importer.parsing.proposal import KINDS
+from tracker.importer.parsing.dues import due_from_text
+from tracker.importer.parsing.proposal import KINDS, OUTCOME_WORDS, OUTCOMES
 from tracker.importer.targets import Calendar, place
 
 SALT = "tracker.importer.review"
@@ -81,8 +82,68 @@ def _text(post, name: str, default: str) -> str:
     return " ".join(value.split()) if isinstance(value, str) and value.strip() else default
 
 
-def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
-    """The proposal as the officer left it: unticked things dropped, edited text taken."""
+def _chosen_person(post, name: str, current, people, what: str) -> int | None:
+    """The Person picked in a select of the committee's people; blank is nobody."""
+    value = post.get(name)
+    if value is None:
+        return current
+    value = str(value).strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) not in people:
+        raise ReviewInvalid(
+            f'{what}: the person chosen ("{value[:20]}") is not one of the committee\'s people '
+            "(its officer, its members and the people named on its items): choose one from the "
+            "list, or leave it empty."
+        )
+    return int(value)
+
+
+def _item_number(post, name: str, item) -> None:
+    value = post.get(f"{name}-number")
+    if not isinstance(value, str):
+        return
+    value = value.strip()
+    if not value:
+        item.number = None
+    elif value.isdigit() and 0 < int(value) < 100000:
+        item.number = int(value)
+    else:
+        raise ReviewInvalid(
+            f'Item {item.label}: the number "{value[:20]}" is not an item number: write a whole '
+            "number such as 7, or leave it empty for an unnumbered item."
+        )
+
+
+def _item_outcome(post, name: str, item, unticked_deferral: bool) -> None:
+    value = post.get(f"{name}-outcome")
+    if value is None or (value == "deferred" and unticked_deferral):
+        return  # the select still shows "deferred": unticking the deferral already chose
+    if value not in OUTCOMES:
+        raise ReviewInvalid(
+            f'Item {item.label}: "{str(value)[:30]}" is not an outcome: choose one of '
+            + ", ".join(OUTCOME_WORDS[o] for o in OUTCOMES)
+            + "."
+        )
+    if value == "deferred" and item.deferred_to is None:
+        raise ReviewInvalid(
+            f"Item {item.label}: it cannot be recorded as deferred without its deferral: the "
+            "minutes gave none (or it was unticked), so choose another outcome."
+        )
+    if value != "deferred" and item.deferred_to is not None:
+        raise ReviewInvalid(
+            f"Item {item.label}: its deferral is still ticked, so its outcome must be deferred: "
+            "untick the deferral or choose deferred."
+        )
+    item.outcome = value
+
+
+def apply_review(proposal: Proposal, post, calendar: Calendar, people=frozenset()) -> Proposal:
+    """The proposal as the officer left it: unticked things dropped, edited text taken.
+
+    `people` holds the ids of the Person rows that may own an action or lead a topic (see
+    `saving.committee_people`); any other choice is refused with the reason."""
+    people = set(people)
     for m, meeting in enumerate(proposal.meetings):
         prefix = f"m{m}"
         _meeting_fields(meeting, post, prefix)
@@ -96,10 +157,22 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
                 labels[old_label] = None
                 continue
             item.title = _text(post, f"{name}-title", item.title)[:300]
+            _item_number(post, name, item)
             resolutions = []
             for r, resolution in enumerate(item.resolutions):
                 if _kept(post, f"{name}-res{r}-keep"):
-                    resolution.text = _text(post, f"{name}-res{r}-text", resolution.text)
+                    text = _text(post, f"{name}-res{r}-text", resolution.text)
+                    if text != resolution.text:
+                        due = due_from_text(text, held_on)
+                        resolution.due = due.isoformat() if due else None
+                    resolution.text = text
+                    resolution.owner = _chosen_person(
+                        post,
+                        f"{name}-res{r}-owner",
+                        resolution.owner,
+                        people,
+                        f"Item {item.label}, resolution {resolution.number or r + 1}",
+                    )
                     kind = post.get(f"{name}-res{r}-kind")
                     if kind is not None:
                         if kind not in dict(KINDS):
@@ -114,6 +187,9 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
             for request in meeting.report_back_requests:
                 if request.item == old_label and request.resolution:
                     request.resolution = positions.get(request.resolution)
+            unticked_deferral = item.deferred_to is not None and not _kept(
+                post, f"{name}-defer-keep"
+            )
             if item.deferred_to is not None:
                 if _kept(post, f"{name}-defer-keep"):
                     text = _text(post, f"{name}-defer-text", item.deferred_to.text)
@@ -126,6 +202,7 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
                     item.deferred_to = None
                     if item.outcome == "deferred":
                         item.outcome = "resolved" if item.resolutions else "none"
+            _item_outcome(post, name, item, unticked_deferral)
             labels[old_label] = item.label
             items.append(item)
         meeting.items = items
@@ -148,6 +225,13 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
                 request.target = retarget(
                     request.target, _text(post, f"{name}-target", request.target.text)
                 )
+                request.lead_officer = _chosen_person(
+                    post,
+                    f"{name}-lead",
+                    request.lead_officer,
+                    people,
+                    f'The work-programme topic "{request.topic[:60]}"',
+                )
                 request.item = labels.get(request.item) or request.item
                 requests.append(request)
         meeting.work_programme_requests = requests
@@ -162,6 +246,13 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
                 )
                 if request.item in labels and labels[request.item] is None:
                     request.resolution = None
+                request.owner = _chosen_person(
+                    post,
+                    f"{name}-owner",
+                    request.owner,
+                    people,
+                    f"The report back under item {request.item}",
+                )
                 request.item = labels.get(request.item) or request.item
                 backs.append(request)
         meeting.report_back_requests = backs
@@ -171,6 +262,13 @@ def apply_review(proposal: Proposal, post, calendar: Calendar) -> Proposal:
             name = f"{prefix}-un{k}"
             if _kept(post, f"{name}-keep"):
                 undertaking.text = _text(post, f"{name}-text", undertaking.text)
+                undertaking.owner = _chosen_person(
+                    post,
+                    f"{name}-owner",
+                    undertaking.owner,
+                    people,
+                    f"The undertaking under item {undertaking.item}",
+                )
                 undertaking.item = labels.get(undertaking.item) or undertaking.item
                 undertakings.append(undertaking)
         meeting.undertakings = undertakings

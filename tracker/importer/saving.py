@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from actions.models import Action, Resolution
 from committees.deferrals import defer_item
@@ -23,6 +24,7 @@ from committees.models import (
     AgendaItem,
     Committee,
     Meeting,
+    Membership,
     Person,
     WorkProgramme,
     WorkProgrammeTopic,
@@ -71,6 +73,24 @@ def find_committee(name: str) -> Committee | None:
         return None
     matches = [c for c in Committee.objects.all() if normalise_name(c.name) == wanted]
     return matches[0] if len(matches) == 1 else None
+
+
+def committee_people(committee: Committee | None, on=()):
+    """Who may own an action or lead a topic chosen on the review page: the committee's
+    officer, its members (current today or on any of the dates `on`) and the people already
+    named on its items (report authors and lead officers), by name."""
+    if committee is None:
+        return Person.objects.none()
+    members = Membership.objects.current().filter(committee=committee)
+    for day in on:
+        members = members | Membership.objects.current(day).filter(committee=committee)
+    items = AgendaItem.objects.filter(meeting__committee=committee)
+    return Person.objects.filter(
+        Q(pk=committee.officer_id)
+        | Q(pk__in=members.values("person"))
+        | Q(pk__in=items.values("report_author"))
+        | Q(pk__in=items.values("lead_officer"))
+    ).order_by("name", "pk")
 
 
 def save_proposal(proposal: Proposal, committee: Committee, *, by=None) -> list[SaveResult]:
@@ -153,7 +173,15 @@ def _save_meeting(proposal: MeetingProposal, committee: Committee, by) -> SaveRe
                 agenda_item=item, position=request.resolution
             ).first()
         _save_action(
-            committee, item, request.text, description, by, result, due=due, resolution=resolution
+            committee,
+            item,
+            request.text,
+            description,
+            by,
+            result,
+            due=due,
+            resolution=resolution,
+            owner=_person(request.owner) or _named_person(request.text),
         )
     for undertaking in proposal.undertakings:
         item = items.get(undertaking.item)
@@ -165,7 +193,7 @@ def _save_meeting(proposal: MeetingProposal, committee: Committee, by) -> SaveRe
             description,
             by,
             result,
-            owner=_named_person(undertaking.text),
+            owner=_person(undertaking.owner) or _named_person(undertaking.text),
         )
     return result
 
@@ -212,6 +240,9 @@ def _save_resolutions(item: AgendaItem, proposal: ItemProposal, by, result) -> N
     existing = set(Resolution.objects.filter(agenda_item=item).values_list("position", flat=True))
     for position, resolution in enumerate(proposal.resolutions, start=1):
         if position in existing:
+            if resolution.kind == "action":
+                row = Resolution.objects.get(agenda_item=item, position=position)
+                _save_resolution_action(item, row, resolution, by, result)
             continue
         kind = resolution.kind if resolution.kind in Resolution.Kind.values else "note"
         row = Resolution(
@@ -224,6 +255,26 @@ def _save_resolutions(item: AgendaItem, proposal: ItemProposal, by, result) -> N
         where = f"Item {proposal.label}, resolution {resolution.number or position}"
         _clean_and_save(row, where, by, ("committee", "municipal_year", "sequence", "reference"))
         result.created["resolutions"] += 1
+        if kind == "action":
+            _save_resolution_action(item, row, resolution, by, result)
+
+
+def _save_resolution_action(item: AgendaItem, row: Resolution, resolution, by, result) -> None:
+    """A resolution asking someone to act is an action: due when its text says, owned by
+    the person the officer chose (or the one its text names)."""
+    meeting = item.meeting
+    due = dt.date.fromisoformat(resolution.due) if resolution.due else None
+    _save_action(
+        meeting.committee,
+        item,
+        resolution.text,
+        f"Resolved at the meeting of {meeting.date:%-d %B %Y}: {resolution.text}",
+        by,
+        result,
+        resolution=row,
+        owner=_person(resolution.owner) or _named_person(resolution.text),
+        due_date=due,
+    )
 
 
 def _later_meeting(meeting: Meeting, date_text: str | None) -> Meeting | None:
@@ -269,6 +320,7 @@ def _save_topic(meeting: Meeting, request, items, by, result) -> None:
         if target
         else f"Target in the minutes: {request.target.text or 'not stated'}.",
         target_meeting=target,
+        lead_officer=_person(request.lead_officer),
         status=WorkProgrammeTopic.Status.PLANNED,
         origin=origin[:300],
         requested_at=meeting,
@@ -280,7 +332,17 @@ def _save_topic(meeting: Meeting, request, items, by, result) -> None:
 
 
 def _save_action(
-    committee, item, text, description, by, result, *, due=None, resolution=None, owner=None
+    committee,
+    item,
+    text,
+    description,
+    by,
+    result,
+    *,
+    due=None,
+    resolution=None,
+    owner=None,
+    due_date=None,
 ):
     title = " ".join(text.split())[:300] or "Follow-up from the minutes"
     if Action.objects.filter(committee=committee, title=title, agenda_item=item).exists():
@@ -292,12 +354,17 @@ def _save_action(
         title=title,
         description=description,
         due_back_meeting=due,
+        due_date=due_date,
         owner=owner,
     )
     _clean_and_save(
         action, f'Action "{title[:60]}"', by, ("municipal_year", "sequence", "reference")
     )
     result.created["actions"] += 1
+
+
+def _person(pk: int | None) -> Person | None:
+    return Person.objects.filter(pk=pk).first() if pk else None
 
 
 def _named_person(text: str) -> Person | None:

@@ -3,6 +3,8 @@
 Views stay thin: reading, parsing, reviewing and saving live in the package's modules.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,10 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.importer.forms import MinutesForm, ReviewCommitteeForm
 from tracker.importer.parsing import propose
-from tracker.importer.parsing.proposal import KINDS
+from tracker.importer.parsing.proposal import KINDS, OUTCOME_WORDS
 from tracker.importer.reading import MinutesError
 from tracker.importer.review import ReviewExpired, ReviewInvalid, apply_review, sign, unsign
-from tracker.importer.saving import SavingError, find_committee, save_proposal
+from tracker.importer.saving import (
+    SavingError,
+    committee_people,
+    find_committee,
+    save_proposal,
+)
 from tracker.importer.targets import Calendar
 
 UPLOAD_TEMPLATE = "tracker/importer/upload.html"
@@ -35,6 +42,12 @@ def staff_only(view):
     return wrapped
 
 
+def _people(proposal, committee):
+    """The committee's people, for the owner and lead-officer selects (and their checks)."""
+    days = [dt.date.fromisoformat(m.date) for m in proposal.meetings if m.date]
+    return list(committee_people(committee, days))
+
+
 def _review(request, proposal, committee, source, *, error=None, status=200):
     form = ReviewCommitteeForm(initial={"committee": committee.pk if committee else None})
     return render(
@@ -47,6 +60,8 @@ def _review(request, proposal, committee, source, *, error=None, status=200):
             "source": source,
             "error": error,
             "kinds": KINDS,
+            "outcomes": list(OUTCOME_WORDS.items()),
+            "people": _people(proposal, committee),
         },
         status=status,
     )
@@ -90,7 +105,8 @@ def save(request):
         )
     committee = form.cleaned_data["committee"]
     try:
-        reviewed = apply_review(proposal, request.POST, Calendar.for_committee(committee))
+        people = {person.pk for person in _people(proposal, committee)}
+        reviewed = apply_review(proposal, request.POST, Calendar.for_committee(committee), people)
         results = save_proposal(reviewed, committee, by=request.user)
     except (SavingError, ReviewInvalid) as error:
         proposal, _ = unsign(request.POST["proposal"])

@@ -10,6 +10,7 @@ from tracker.importer.parsing.decisions import (
     _decision_blocks,
 )
 from tracker.importer.parsing.deferrals import _find_deferral
+from tracker.importer.parsing.dues import due_from_text
 from tracker.importer.parsing.exempt import _exempt_state, _mark_exempt
 from tracker.importer.parsing.header import _Segment
 from tracker.importer.parsing.proposal import ItemProposal, MeetingProposal, _Context
@@ -436,6 +437,9 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
     )
     seen_keys: set = set()
     excluded: bool | int = False  # the public were excluded (the paragraph, when stated)
+    first_line = headings[0].line if headings else segment.end
+    if headings and headings[0].number is not None:
+        first_line = _lone_number_above(lines, first_line, segment.start)
     for position, heading in enumerate(headings):
         end = headings[position + 1].line if position + 1 < len(headings) else segment.end
         if position + 1 < len(headings) and headings[position + 1].number is not None:
@@ -447,6 +451,7 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
                 end = back
         body = lines[heading.body_start : end]
         item = ItemProposal(number=heading.number, title=heading.title)
+        _set_source(item, lines, first_line if position == 0 else heading.line, end)
         if heading.title == UNTITLED:
             meeting.warnings.append(
                 f"Item {position + 1} of the table has no title in the text (its row starts "
@@ -464,7 +469,71 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
         if exempt:
             _mark_exempt(item, body, excluded, meeting, before)
         meeting.items.append(item)
+    _warn_of_missed_items(lines, segment, headings, first_line, meeting)
     return meeting
+
+
+def _lone_number_above(lines, index: int, start: int) -> int:
+    """The line of a lone item number printed above the title at `index`, else `index`."""
+    back = index - 1
+    while back > start and not lines[back]:
+        back -= 1
+    return back if back >= start and _LONE_NUMBER.match(lines[back] or "") else index
+
+
+def _set_source(item: ItemProposal, lines, start: int, end: int) -> None:
+    """The item's own text as read, and its offsets into that text when they are known."""
+    while end > start and not lines[end - 1]:
+        end -= 1
+    offsets, raw = getattr(lines, "offsets", ()), getattr(lines, "raw", "")
+    if offsets and end <= len(offsets) and start < end:
+        begin = offsets[start]
+        finish = offsets[end - 1] + len(raw[offsets[end - 1] :].split("\n", 1)[0])
+        while begin < finish and raw[begin].isspace():
+            begin += 1
+        while finish > begin and raw[finish - 1].isspace():
+            finish -= 1
+        item.source, item.start, item.end = raw[begin:finish], begin, finish
+    else:
+        item.source = "\n".join(lines[start:end])
+
+
+_RESOLVED_WORD = re.compile(
+    r"^(?:\(?[a-z0-9]{1,4}[.)]\s+)?(?:RESOLVED|AGREED|Resolved)\b|\bRESOLVED\b"
+)
+LONG_SINGLE_ITEM = 200  # lines of text: one item that long is more likely missed headings
+MANY_DECISIONS = 4  # RESOLVED blocks in one item, when it is the only item
+
+
+def _warn_of_missed_items(lines, segment, headings, first_line, meeting) -> None:
+    """Minutes whose items were not all found should say so, and where: decisions before the
+    first item, or one item holding text as long as a whole meeting's."""
+
+    def where(index: int) -> str:
+        return f'line {index + 1} ("{_short(lines[index], 50)}")'
+
+    outside = [
+        index for index in range(segment.start, first_line) if _RESOLVED_WORD.search(lines[index])
+    ]
+    if outside:
+        places = ", ".join(where(index) for index in outside[:3])
+        more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+        meeting.warnings.append(
+            f"Decisions were found outside any item, at {places}{more}: items may be missing "
+            "from the proposal; check the text and add them by hand."
+        )
+    if len(headings) == 1:
+        end = segment.end
+        text_lines = [i for i in range(headings[0].line, end) if lines[i]]
+        decisions = [i for i in text_lines if _RESOLVED_WORD.search(lines[i])]
+        if len(text_lines) >= LONG_SINGLE_ITEM or len(decisions) >= MANY_DECISIONS:
+            item = meeting.items[0]
+            meeting.warnings.append(
+                f"Only one item (item {item.label}, from {where(headings[0].line)}) was found in "
+                f"{len(text_lines)} lines of minutes holding {len(decisions)} RESOLVED or AGREED "
+                "words: the other items' headings were probably not recognised; check the text and "
+                "add them by hand."
+            )
 
 
 # --- Inside an item --------------------------------------------------------------------------
@@ -513,6 +582,8 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
     _find_undertakings(item, sentences, context)
     for resolution in item.resolutions:
         resolution.kind = _kind(resolution, item, context)
+        due = due_from_text(resolution.text, context.held_on)
+        resolution.due = due.isoformat() if due else None
     if item.outcome == "none":
         text = " ".join(sentences)
         if _WITHDRAWN.search(text):

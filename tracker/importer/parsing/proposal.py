@@ -67,6 +67,12 @@ class ResolutionProposal:
     number: str
     text: str
     kind: str = "note"  # note | recommendation | action | report_back
+    due: str | None = None  # YYYY-MM-DD, when the text says "by 31 March 2025"
+    owner: int | None = None  # a Person chosen on the review page, for an action
+
+    @property
+    def due_in_words(self) -> str:
+        return date_in_words(self.due)
 
     @property
     def kind_in_words(self) -> str:
@@ -94,6 +100,11 @@ class ItemProposal:
     minutes: str = ""
     exempt: bool = False  # Part 2: considered in private (not in the JSON shape)
     exempt_paragraph: int | None = None  # of Part 1 of Schedule 12A, when the minutes say
+    # Where the item came from: its text as read, and its offsets into the text read
+    # (None when the text was rebuilt from a table, so offsets would mislead).
+    source: str = ""
+    start: int | None = None
+    end: int | None = None
 
     @property
     def outcome_in_words(self) -> str:
@@ -121,6 +132,7 @@ class WorkProgrammeRequest:
     topic: str
     target: TargetProposal
     item: str = ""
+    lead_officer: int | None = None  # a Person chosen on the review page
 
 
 @dataclass
@@ -129,12 +141,14 @@ class ReportBackRequest:
     text: str
     target: TargetProposal
     resolution: int | None = None  # position of the resolution it came from, if any
+    owner: int | None = None  # a Person chosen on the review page
 
 
 @dataclass
 class Undertaking:
     item: str
     text: str
+    owner: int | None = None  # a Person chosen on the review page
 
 
 @dataclass
@@ -184,6 +198,9 @@ class Proposal:
                     minutes=i.get("minutes", ""),
                     exempt=bool(i.get("exempt", False)),
                     exempt_paragraph=i.get("exempt_paragraph"),
+                    source=i.get("source", ""),
+                    start=i.get("start"),
+                    end=i.get("end"),
                 )
                 for i in m.get("items", [])
             ]
@@ -199,6 +216,7 @@ class Proposal:
                             topic=w["topic"],
                             target=TargetProposal(**w["target"]),
                             item=w.get("item", ""),
+                            lead_officer=w.get("lead_officer"),
                         )
                         for w in m.get("work_programme_requests", [])
                     ],
@@ -208,6 +226,7 @@ class Proposal:
                             text=r["text"],
                             target=TargetProposal(**r["target"]),
                             resolution=r.get("resolution"),
+                            owner=r.get("owner"),
                         )
                         for r in m.get("report_back_requests", [])
                     ],

@@ -88,6 +88,12 @@ _RECOMMENDATION = re.compile(
     r"|\b(?:cabinet|executive|portfolio\s+holder|mayor|cabinet\s+member)\s+(?:be|is)\s+(?:recommended|asked|requested)\b",
     re.I,
 )
+# The committee noting, welcoming or thanking: a note however its object reads.
+_NOTING = re.compile(
+    r"^(?:that\s+)?(?:the\s+)?(?:committee|panel|board|sub-committee|commission|members?)\s+"
+    r"(?:(?:formally|also)\s+)?(?:notes?|noted|welcomes?|welcomed|thanks?|thanked|acknowledges?)\b",
+    re.I,
+)
 _ACTION_VERB = re.compile(
     r"\b(?:circulate[ds]?|provide[ds]?|investigate[ds]?|be\s+sent|send|write\s+to|arrange[ds]?|be\s+arranged|be\s+shared|share|contact|prepare[ds]?|ensure[ds]?|attend|develop|establish|organise|set\s+up|explore|look\s+into|follow\s+up|update[ds]?\s+(?:the|members)|be\s+added|be\s+included|be\s+merged|be\s+amended|amend|publish|review)\b",
     re.I,
@@ -317,6 +323,8 @@ def _kind(resolution: ResolutionProposal, item: ItemProposal, context: _Context)
         return "report_back"
     if _WP_ADDED.search(resolution.text) or _WP_MERGED.search(resolution.text):
         return "report_back"
+    if _NOTING.match(resolution.text):
+        return "note"  # "the Committee notes the findings of the review" asks nobody to act
     if _ACTION_VERB.search(resolution.text):
         return "action"
     return "note"

@@ -23,6 +23,10 @@ class _Lines(list):
     """The lines of the text, and which of them are titles read from the rows of a table."""
 
     row_titles: frozenset = frozenset()
+    # Where each line starts in the text read (and the text), when the lines are its own lines;
+    # empty when a table was rebuilt, since its lines no longer match the text.
+    offsets: tuple = ()
+    raw: str = ""
 
 
 # A table flattened to text with "|" between its cells: "No. | Item |", then one row per item
@@ -95,6 +99,12 @@ def _prepare_lines(text: str) -> list[str]:
     }
     kept = _Lines("" if line in furniture else line for line in lines)
     kept.row_titles = getattr(lines, "row_titles", frozenset())
+    if not isinstance(lines, _Lines):
+        starts, at = [], 0
+        for raw_line in text.split("\n"):
+            starts.append(at)
+            at += len(raw_line) + 1
+        kept.offsets, kept.raw = tuple(starts), text
     return kept
 
 
