@@ -213,3 +213,40 @@ def test_an_anonymous_visitor_never_reaches_exempt_text(page, world, december):
         response = page.goto(url)
         assert response.status == 404, url
         assert SECRET not in page.content()
+
+
+def test_no_main_page_is_wider_than_the_screen(page, world, december):
+    """Phone first: at 390 px (a phone) and 1280 px (a laptop) no main page scrolls sideways;
+    wide tables scroll inside their own box instead."""
+    sign_in(page, "priya", "priya-pass")
+    committee = "/committees/childrens-services/"
+    pages = {
+        "home": "/",
+        "committee": committee,
+        "committee-actions": committee + "actions/?status=all",
+        "work-programme": f"/work-programmes/{world['programme'].pk}/",
+        "meeting": december.get_absolute_url(),
+        "action": world["figures"].get_absolute_url(),
+        "my-work": "/my-work/",
+        "tracker-print": committee + "tracker/print/",
+    }
+    measured, rows = {}, {}
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, url in pages.items():
+            response = page.goto(url)
+            assert response.status == 200, url
+            measured[(name, width)] = page.evaluate("document.documentElement.scrollWidth")
+            snap(page, f"width-{width}-{name}")
+            # The menu is one row (its entries share a top), inside the screen's width.
+            tops = page.locator(".header nav li").evaluate_all(
+                "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+            )
+            menu_right = page.locator(".header nav").evaluate(
+                "n => n.getBoundingClientRect().right"
+            )
+            rows[(name, width)] = (len(set(tops)), menu_right <= width)
+    too_wide = {key: px for key, px in measured.items() if px > key[1]}
+    assert too_wide == {}
+    assert len(measured) == 16
+    assert set(rows.values()) == {(1, True)}
