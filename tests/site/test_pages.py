@@ -84,6 +84,56 @@ def test_committee_page_shows_meetings_members_deferrals_and_recommendations(
     )
 
 
+def test_committee_page_lists_its_last_five_past_meetings_latest_first(
+    client, world, clock, make_meeting, december
+):
+    older = [make_meeting(dt.date(2017, month, 10)) for month in (6, 7, 9, 10, 11)]
+    make_meeting(dt.date(2017, 11, 20), status=Meeting.Status.CANCELLED)
+    html = client.get("/committees/childrens-services/").content.decode()
+    past = html.split('id="past-meetings"')[1].split("<h2")[0]
+    links = re.findall(r'<a href="(/meetings/\d+/)">([^<]+)</a>', past)
+    cancelled = Meeting.objects.get(date=dt.date(2017, 11, 20))
+    assert links == [
+        (december.get_absolute_url(), "Tuesday 12 December 2017"),
+        (cancelled.get_absolute_url(), "Monday 20 November 2017"),
+        (older[4].get_absolute_url(), "Friday 10 November 2017"),
+        (older[3].get_absolute_url(), "Tuesday 10 October 2017"),
+        (older[2].get_absolute_url(), "Sunday 10 September 2017"),
+    ]
+    page = text_of(client.get("/committees/childrens-services/"))
+    assert "Monday 20 November 2017 Cancelled Friday 10 November 2017" in page
+    assert "The last 5 meetings, latest first." in page
+    # The upcoming ones are still there, soonest first.
+    assert "Upcoming meetings Upcoming meetings and report deadlines Meeting" in page
+    assert "Tuesday 13 February 2018 7pm" in page
+
+
+def test_a_committee_with_no_upcoming_meeting_still_leads_to_its_meetings(
+    client, clock, other_committee, health_meeting
+):
+    page = text_of(client.get("/committees/health/"))
+    assert (
+        "Upcoming meetings No meetings are scheduled yet. "
+        "Past meetings Thursday 14 December 2017 Outstanding actions"
+    ) in page
+    html = client.get("/committees/health/").content.decode()
+    assert f'<a href="{health_meeting.get_absolute_url()}">Thursday 14 December 2017</a>' in html
+    assert "The last 5 meetings" not in page
+
+
+def test_a_committee_with_no_meetings_says_so(client, clock, other_committee):
+    page = text_of(client.get("/committees/health/"))
+    assert "Past meetings No meetings have been held yet." in page
+
+
+def test_login_leads_to_the_sign_in_page(client):
+    response = client.get("/login/")
+    assert (response.status_code, response.url) == (302, "/accounts/login/")
+    response = client.get("/login/?next=/my-work/")
+    assert (response.status_code, response.url) == (302, "/accounts/login/?next=/my-work/")
+    assert client.get(response.url).status_code == 200
+
+
 def test_the_public_never_sees_exempt_business_on_the_committee_page(client, world, clock):
     page = client.get("/committees/childrens-services/").content.decode()
     assert SECRET not in page
@@ -535,4 +585,5 @@ def test_pages_run_a_fixed_number_of_queries(
 
 
 # The meeting page also reads where its deferred items went (one query for all of them).
-MAX_QUERIES = {"committee": 12, "programme": 8, "meeting": 14, "my-work": 13}
+# The committee page's 13th is its last five past meetings (one query, however many rows).
+MAX_QUERIES = {"committee": 13, "programme": 8, "meeting": 14, "my-work": 13}

@@ -17,6 +17,8 @@ from tracker.site.common import (
 )
 from tracker.site.forms import ActionFilterForm, CommitteeFilterForm
 
+PAST_MEETINGS = 5
+
 RAG_GROUPS = (
     ("RED", "Red"),
     ("AMBER", "Amber"),
@@ -99,6 +101,14 @@ def committee_detail(request, slug):
         .upcoming(on)
         .order_by("date", "start_time")
     )
+    # The last PAST_MEETINGS held (or due to be held) before today, latest first, so a
+    # committee with nothing coming still leads to its meetings.
+    past_meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(committee=committee)
+        .past(on)
+        .order_by("-date", "-start_time")[:PAST_MEETINGS]
+    )
     groups, outstanding = outstanding_actions(user, committee, on)
     deferred = (
         WorkProgrammeTopic.objects.visible_to(user)
@@ -132,6 +142,8 @@ def committee_detail(request, slug):
             "committee": committee,
             "members": members,
             "meetings": meetings,
+            "past_meetings": past_meetings,
+            "past_limit": PAST_MEETINGS,
             "groups": groups,
             "outstanding": outstanding,
             "deferred": deferred,
