@@ -674,6 +674,15 @@ class ExemptParagraph(models.IntegerChoices):
     CRIME = 7, "7: Prevention, investigation or prosecution of crime"
 
 
+def deferrals_seen_by(path: str, user=None) -> models.Count:
+    """The deferrals at `path`, counted; with `user`, only those they may see (a deferral of
+    exempt business is not theirs to count)."""
+    if user is None or (user.is_authenticated and user.is_staff):
+        return models.Count(path, distinct=True)
+    seen = Q(**{f"{path}__in": Deferral.objects.visible_to(user).values("pk")})
+    return models.Count(path, filter=seen, distinct=True)
+
+
 class TopicQuerySet(TrackedQuerySet):
     def active(self):
         return self.filter(status__in=WorkProgrammeTopic.ACTIVE_STATUSES)
@@ -684,10 +693,7 @@ class TopicQuerySet(TrackedQuerySet):
 
     def with_deferral_count(self, user=None):
         """Annotate `deferral_count`; with `user`, only the deferrals they may see count."""
-        if user is None or (user.is_authenticated and user.is_staff):
-            return self.annotate(deferral_count=models.Count("deferrals", distinct=True))
-        seen = Q(deferrals__in=Deferral.objects.visible_to(user).values("pk"))
-        return self.annotate(deferral_count=models.Count("deferrals", filter=seen, distinct=True))
+        return self.annotate(deferral_count=deferrals_seen_by("deferrals", user))
 
     def deferred_at_least(self, times: int):
         return self.with_deferral_count().filter(deferral_count__gte=times)
@@ -942,12 +948,7 @@ class AgendaItemQuerySet(TrackedQuerySet):
     def with_deferral_count(self, user=None):
         """Annotate `deferral_count`, the moves of the item's topic; with `user`, only the
         deferrals they may see count (a deferral of exempt business is not theirs to count)."""
-        if user is None or (user.is_authenticated and user.is_staff):
-            return self.annotate(deferral_count=models.Count("topic__deferrals", distinct=True))
-        seen = Q(topic__deferrals__in=Deferral.objects.visible_to(user).values("pk"))
-        return self.annotate(
-            deferral_count=models.Count("topic__deferrals", filter=seen, distinct=True)
-        )
+        return self.annotate(deferral_count=deferrals_seen_by("topic__deferrals", user))
 
 
 class AgendaItem(models.Model):
