@@ -87,6 +87,18 @@ class Authority(models.Model):
         help_text="Clear working days before a meeting by which the agenda is published "
         "(at least five under the Access to Information rules).",
     )
+    moderngov_url = models.URLField(
+        "modern.gov address",
+        blank=True,
+        help_text="The council's modern.gov site, e.g. https://democracy.example.gov.uk; the "
+        "tracker reads its web service (mgWebService.asmx) there. Empty: not synced.",
+    )
+    moderngov_committee_ids = models.JSONField(
+        "modern.gov committee ids",
+        default=list,
+        blank=True,
+        help_text="The modern.gov ids of the committees to keep in step, e.g. [144, 163].",
+    )
 
     class Meta:
         verbose_name_plural = "authorities"
@@ -104,6 +116,26 @@ class Authority(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        ids = self.moderngov_committee_ids
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids
+        ):
+            raise ValidationError(
+                {
+                    "moderngov_committee_ids": "Give a list of modern.gov committee ids, "
+                    "whole numbers such as [144, 163]."
+                }
+            )
+        if ids and not self.moderngov_url:
+            raise ValidationError(
+                {"moderngov_url": "Give the modern.gov address the committee ids belong to."}
+            )
+
+    @property
+    def is_synced_with_moderngov(self) -> bool:
+        return bool(self.moderngov_url and self.moderngov_committee_ids)
 
     def save(self, *args, **kwargs):
         rules = ("report_deadline_working_days", "agenda_clear_working_days")
@@ -154,6 +186,15 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="person",
+    )
+    moderngov_id = models.CharField(
+        "modern.gov id",
+        max_length=40,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The authority's id and the person's modern.gov user id, e.g. 3:192; "
+        "set by the modern.gov sync.",
     )
     calendar_address_resets = models.PositiveIntegerField(
         default=0,
@@ -310,6 +351,13 @@ class Committee(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Shown to the public (its non-exempt business only)."
     )
+    moderngov_id = models.PositiveIntegerField(
+        "modern.gov id",
+        null=True,
+        blank=True,
+        help_text="The committee's id in the authority's modern.gov; its meetings and "
+        "agendas are kept in step from there.",
+    )
 
     objects = CommitteeQuerySet.as_manager()
 
@@ -319,6 +367,12 @@ class Committee(models.Model):
             models.UniqueConstraint(fields=["authority", "name"], name="committee_unique_name"),
             models.CheckConstraint(
                 condition=~Q(reference_prefix=""), name="committee_has_reference_prefix"
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "moderngov_id"],
+                condition=Q(moderngov_id__isnull=False),
+                name="committee_unique_moderngov_id",
+                violation_error_message="Another committee of this authority has that modern.gov id.",
             ),
         ]
 
@@ -507,6 +561,9 @@ class Meeting(models.Model):
         help_text="Set only to depart from the working-day rule (e.g. an earlier Christmas deadline).",
     )
     agenda_publication_date = models.DateField(editable=False)
+    moderngov_id = models.PositiveIntegerField(
+        "modern.gov id", null=True, blank=True, help_text="Set by the modern.gov sync."
+    )
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -515,6 +572,11 @@ class Meeting(models.Model):
         ordering = ["date", "start_time"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "date"], name="meeting_one_per_day"),
+            models.UniqueConstraint(
+                fields=["committee", "moderngov_id"],
+                condition=Q(moderngov_id__isnull=False),
+                name="meeting_unique_moderngov_id",
+            ),
             models.CheckConstraint(
                 condition=Q(report_deadline__lt=models.F("date")),
                 name="meeting_deadline_before_meeting",
@@ -994,6 +1056,9 @@ class AgendaItem(models.Model):
     public_interest_reason = models.TextField(
         blank=True, help_text="Why the public interest in keeping it exempt outweighs disclosure."
     )
+    moderngov_id = models.PositiveIntegerField(
+        "modern.gov id", null=True, blank=True, help_text="Set by the modern.gov sync."
+    )
 
     history = HistoricalRecords()
     objects = AgendaItemQuerySet.as_manager()
@@ -1006,6 +1071,11 @@ class AgendaItem(models.Model):
                 condition=Q(number__isnull=False),
                 name="item_number_unique_in_meeting",
                 violation_error_message="This meeting already has an item with that number.",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "moderngov_id"],
+                condition=Q(moderngov_id__isnull=False),
+                name="item_unique_moderngov_id",
             ),
             models.CheckConstraint(
                 condition=Q(is_exempt=False, exempt_paragraph__isnull=True)
