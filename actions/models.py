@@ -102,6 +102,13 @@ class Resolution(models.Model):
     )
     sequence = models.PositiveIntegerField(editable=False)
     reference = models.CharField(max_length=40, unique=True, editable=False)
+    spreadsheet_reference = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text='The reference the council\'s own tracker spreadsheet gave it ("R12"), kept '
+        "so that importing the spreadsheet again finds it.",
+    )
 
     history = HistoricalRecords()
     objects = ResolutionQuerySet.as_manager()
@@ -117,6 +124,13 @@ class Resolution(models.Model):
                 fields=["agenda_item", "position"], name="resolution_position_unique_in_item"
             ),
             models.CheckConstraint(condition=~Q(text=""), name="resolution_has_text"),
+            # One spreadsheet reference per committee and year: sheets often number afresh
+            # each year, so "12" of 2017/18 and "12" of 2018/19 are two recommendations.
+            models.UniqueConstraint(
+                fields=["committee", "municipal_year", "spreadsheet_reference"],
+                condition=~Q(spreadsheet_reference=""),
+                name="resolution_spreadsheet_reference_unique",
+            ),
         ]
 
     def __str__(self):
