@@ -5,6 +5,7 @@ reminder that silently never goes out.
 """
 
 import os
+import uuid
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -96,5 +97,38 @@ def env_rate(name: str, default: str) -> str:
     if not count.isdigit() or int(count) < 1 or period not in {"second", "minute", "hour", "day"}:
         raise ImproperlyConfigured(
             f"{name} must be a rate such as 120/minute (second, minute, hour or day), not {raw!r}"
+        )
+    return raw
+
+
+def env_uuid(name: str) -> str:
+    """An identifier such as a GOV.UK Notify template id (a UUID), or "" when unset."""
+    raw = env_str(name).strip()
+    if not raw:
+        return ""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be an id such as f33517ff-2a88-4f6e-b855-c550268ce08a, not {raw!r}"
+        ) from None
+
+
+def env_notify_key(name: str) -> str:
+    """A GOV.UK Notify API key: its name, then the service id and the secret (two UUIDs).
+
+    The message never repeats the value: it is a secret."""
+    raw = env_str(name).strip()
+    service_id, secret = raw[-73:-37], raw[-36:]
+    try:
+        uuid.UUID(service_id)
+        uuid.UUID(secret)
+        well_formed = len(raw) > 74 and raw[-74] == "-" and raw[-37] == "-"
+    except ValueError:
+        well_formed = False
+    if not well_formed:
+        raise ImproperlyConfigured(
+            f"{name} is not a Notify API key: copy the whole key (its name, then the service id "
+            "and the secret key) from the service's API integration page."
         )
     return raw

@@ -17,8 +17,10 @@ from config.env import (
     env_int,
     env_int_list,
     env_list,
+    env_notify_key,
     env_rate,
     env_str,
+    env_uuid,
     env_weekday,
 )
 
@@ -133,6 +135,7 @@ EMAIL_BACKEND = env_choice(
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
         "console": "django.core.mail.backends.console.EmailBackend",
         "memory": "django.core.mail.backends.locmem.EmailBackend",
+        "notify": "tracker.reminders.notify.NotifyEmailBackend",
     },
 )
 EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail")))
@@ -147,6 +150,45 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Scrutiny tracker <scrutiny@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# GOV.UK Notify (EMAIL_BACKEND=notify): the service's API key and the email template(s) the
+# reminders fill in, ((subject)) and ((body)). One template for every rule, or one per rule
+# (NOTIFY_TEMPLATE_ID_ACTION_OVERDUE ...), which wins over the one for all.
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk").rstrip("/")
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_ID = env_uuid("NOTIFY_TEMPLATE_ID")
+# The ledger's rules (tracker.reminders.ledger.Reminder.Rule); a test keeps the two in step.
+NOTIFY_RULES = (
+    "item_deferred",
+    "report_due_soon",
+    "report_overdue",
+    "action_overdue",
+    "chair_digest",
+    "response_warning",
+    "response_due",
+)
+NOTIFY_TEMPLATE_IDS = {
+    rule: env_uuid(f"NOTIFY_TEMPLATE_ID_{rule.upper()}") or NOTIFY_TEMPLATE_ID
+    for rule in NOTIFY_RULES
+}
+if EMAIL_BACKEND.endswith(".NotifyEmailBackend"):
+    if not NOTIFY_API_KEY:
+        raise ImproperlyConfigured(
+            "EMAIL_BACKEND=notify needs NOTIFY_API_KEY: the API key from the Notify service's "
+            "API integration page."
+        )
+    env_notify_key("NOTIFY_API_KEY")
+    untemplated = [rule for rule, template in NOTIFY_TEMPLATE_IDS.items() if not template]
+    if untemplated:
+        raise ImproperlyConfigured(
+            "EMAIL_BACKEND=notify needs NOTIFY_TEMPLATE_ID (one template for every reminder) or "
+            "a template for each rule; none for: "
+            + ", ".join(f"NOTIFY_TEMPLATE_ID_{rule.upper()}" for rule in untemplated)
+        )
+    if not NOTIFY_BASE_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"NOTIFY_BASE_URL must be an http(s):// address, not {NOTIFY_BASE_URL!r}"
+        )
 
 # --- Celery ------------------------------------------------------------------------------
 # With no broker, jobs run in-process (see README: "Reminders without a broker").

@@ -66,6 +66,12 @@ class Reminder(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivery_receipts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Sent through GOV.UK Notify: the notification id Notify gave each address it "
+        "accepted, to look up its delivery there. An address listed is not sent to again.",
+    )
 
     objects = ReminderQuerySet.as_manager()
 

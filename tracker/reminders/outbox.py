@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from committees.models import LONDON, Deferral
-from tracker.reminders import links, rules
+from tracker.reminders import links, notify, rules
 from tracker.reminders.emails import absolute, render_email
 from tracker.reminders.ledger import Reminder
 
@@ -232,6 +232,8 @@ class Outcome:
 
 def is_permanent(exc: Exception) -> bool:
     """A refusal the mail server will repeat (5xx); anything else may pass if we try later."""
+    if isinstance(exc, notify.NotifyError):
+        return exc.permanent
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -241,6 +243,8 @@ def is_permanent(exc: Exception) -> bool:
 
 def is_unreachable(exc: Exception) -> bool:
     """The server itself is down or dropped us, as opposed to refusing one message."""
+    if isinstance(exc, notify.NotifyError):
+        return exc.stops_sweep
     if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)):
         return True
     # Every SMTPException is an OSError: a refusal (SMTPRecipientsRefused, 5xx/4xx replies)
@@ -274,6 +278,15 @@ def _message(reminder: Reminder, connection) -> EmailMultiAlternatives:
     )
     message.attach_alternative(reminder.body_html, "text/html")
     return message
+
+
+def _send(reminder: Reminder, connection) -> None:
+    """The one seam between the ledger and the mail service: GOV.UK Notify sends each reminder
+    from its template (recording its receipts on the row); any other backend gets the email."""
+    if isinstance(connection, notify.NotifyEmailBackend):
+        connection.send_reminder(reminder)
+    else:
+        _message(reminder, connection).send()
 
 
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
@@ -310,14 +323,22 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
 def _attempt(reminder: Reminder, connection, now: dt.datetime) -> Outcome:
     reminder.attempts += 1
     try:
-        _message(reminder, connection).send()
+        _send(reminder, connection)
     except Exception as exc:
         reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if is_permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
             reminder.status = Reminder.Status.FAILED
         else:
             reminder.next_attempt_at = now + retry_delay(reminder.attempts)
-        reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        reminder.save(
+            update_fields=[
+                "attempts",
+                "last_error",
+                "status",
+                "next_attempt_at",
+                "delivery_receipts",
+            ]
+        )
         log.warning(
             "reminder %s (%s) not delivered, attempt %s: %s",
             reminder.pk,
@@ -334,7 +355,9 @@ def _attempt(reminder: Reminder, connection, now: dt.datetime) -> Outcome:
     reminder.status = Reminder.Status.SENT
     reminder.sent_at = now
     reminder.last_error = ""
-    reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    reminder.save(
+        update_fields=["attempts", "status", "sent_at", "last_error", "delivery_receipts"]
+    )
     log.info("reminder %s (%s) sent", reminder.pk, reminder.rule)
     return Outcome(reminder, delivered=True)
 
