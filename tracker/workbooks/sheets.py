@@ -1,0 +1,174 @@
+"""Reading a tracker file into rows of cell values: Excel workbooks (.xlsx) and CSV.
+
+Workbooks are read with openpyxl in read-only mode, values as Excel last saved them
+(`data_only`: a formula gives its result, never its text). A formula Excel never calculated
+(a workbook written by a program) has no result; its cell is marked so that a row that needs
+it is refused rather than read as empty. CSV is read as UTF-8 (with or without the byte-order
+mark Excel writes) or, failing that, as Windows-1252, Excel's "CSV" in the UK.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
+
+MAX_COLUMNS = 60  # a tracker has a dozen; past this we stop reading a row
+HEADER_SEARCH_ROWS = 40  # the header sits in the first rows, under titles and notes
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a tracker; the message says why. Nothing was saved."""
+
+
+class UncalculatedFormula(str):
+    """A formula cell with no saved result: its text, kept to name it in the problem."""
+
+
+@dataclass
+class Sheet:
+    """One sheet's rows, numbered as the spreadsheet numbers them (from 1)."""
+
+    name: str
+    rows: Iterator[tuple[int, list]]
+    sheet_names: list[str]
+    # Merged ranges in the header zone: (min_col, min_row, max_col, max_row), 1-based.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def read_sheet(data: bytes, filename: str, sheet: str | None = None) -> Sheet:
+    """The rows of `sheet` (the first sheet when None) of an .xlsx or .csv file."""
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        if sheet:
+            raise WorkbookError("A CSV file has one sheet: leave the sheet name out.")
+        return Sheet(name="CSV", rows=_csv_rows(data), sheet_names=["CSV"])
+    if name.endswith((".xlsx", ".xlsm")):
+        return _xlsx_sheet(data, sheet)
+    if name.endswith(".xls"):
+        raise WorkbookError(
+            "This is an old Excel 97-2003 (.xls) file: open it in Excel and save it as an "
+            "Excel Workbook (.xlsx), or as CSV, then import that."
+        )
+    raise WorkbookError("Give an Excel workbook (.xlsx) or a CSV file (.csv).")
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV text: UTF-8 (a byte-order mark dropped), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise WorkbookError(
+            "The CSV file is neither UTF-8 nor Windows-1252 text: save it from Excel as "
+            '"CSV UTF-8 (Comma delimited)" and import that.'
+        ) from None
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    text = decode_csv(data)
+    if "\x00" in text:
+        raise WorkbookError("This does not look like a CSV file (it holds binary data).")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+
+    def rows():
+        try:
+            for number, row in enumerate(reader, start=1):
+                yield number, [cell.strip() or None for cell in row[:MAX_COLUMNS]]
+        except csv.Error as error:
+            raise WorkbookError(f"The CSV file cannot be read: {error}.") from None
+
+    return rows()
+
+
+def _xlsx_sheet(data: bytes, sheet: str | None) -> Sheet:
+    try:
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise WorkbookError(
+            f"The file cannot be opened as an Excel workbook ({type(error).__name__}); "
+            "save it again from Excel as .xlsx, or as CSV."
+        ) from None
+    names = list(values.sheetnames)
+    if sheet is None:
+        chosen = names[0] if names else None
+    else:
+        chosen = next((n for n in names if n == sheet), None) or next(
+            (n for n in names if n.strip().lower() == sheet.strip().lower()), None
+        )
+    if chosen is None:
+        raise WorkbookError(
+            f'The workbook has no sheet called "{sheet}"; its sheets are: '
+            + ", ".join(f'"{n}"' for n in names)
+            + "."
+        )
+    worksheet = values[chosen]
+    raw = _sheet_xml(worksheet)
+    merged = _merged_ranges(raw)
+    formulas = None
+    if raw is None or b"<f" in raw:
+        # Only a sheet with formulas is read a second time, for the formulas' text.
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)[chosen]
+
+    def rows():
+        value_rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        formula_rows = (
+            formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS) if formulas else None
+        )
+        for number, row in enumerate(value_rows, start=1):
+            cells = [_clean(value) for value in row]
+            if formula_rows is not None:
+                written = next(formula_rows, ())
+                for index, (value, text) in enumerate(zip(cells, written, strict=False)):
+                    if value is None and isinstance(text, str) and text.startswith("="):
+                        cells[index] = UncalculatedFormula(text)
+            yield number, cells
+        values.close()
+        if formulas is not None:
+            formulas.parent.close()
+
+    return Sheet(name=chosen, rows=rows(), sheet_names=names, merged=merged)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _sheet_xml(worksheet) -> bytes | None:
+    """The sheet's XML as stored in the workbook, to find its merged cells (read-only mode
+    does not report them); None when it cannot be had."""
+    try:
+        with worksheet.parent._archive.open(worksheet._worksheet_path) as source:
+            return source.read()
+    except (AttributeError, KeyError, OSError):
+        return None
+
+
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(raw: bytes | None) -> list[tuple[int, int, int, int]]:
+    if not raw:
+        return []
+    tail = raw[raw.rfind(b"</sheetData>") :] if b"</sheetData>" in raw else raw
+    ranges = []
+    for match in MERGE.finditer(tail):
+        min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
+        if min_row <= HEADER_SEARCH_ROWS:
+            ranges.append((min_col, min_row, max_col, max_row))
+    return ranges
