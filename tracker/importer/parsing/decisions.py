@@ -164,7 +164,7 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
             lead = rest.strip()
             if lead and lead.endswith(":") and not any(p[1] == lead for p in parts):
                 parts.insert(0, ("", lead, "plain"))
-            parts = [part for part in parts if _DECISION_LIKE.search(part[1])]
+            parts = _decided_parts(parts)
             if not parts:
                 continue
         if not parts:
@@ -182,6 +182,21 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
         _add_parts(resolutions, parts, recommended=recommended)
     # Numbered parts only: blank numbers are given their position when nothing was printed.
     return resolutions, narrative, words
+
+
+def _decided_parts(parts):
+    """The parts of a "Decision:" label that read as decisions, and the listed parts under a
+    decision that ends in a colon ("Members agreed to add the following item ...: · Roads")."""
+    kept, listing = [], False
+    for part in parts:
+        if _DECISION_LIKE.search(part[1]):
+            kept.append(part)
+            listing = part[1].rstrip().endswith((":", ":-"))
+        elif listing and part[2] != "plain":
+            kept.append(part)
+        else:
+            listing = False
+    return kept
 
 
 def _add_parts(resolutions: list[ResolutionProposal], parts, *, recommended: bool) -> None:
@@ -222,6 +237,7 @@ def _unworded_block(lines: list[str], index: int, *, bare: bool) -> bool:
 def _collect_block(lines: list[str], index: int, rest: str):
     """Read the parts of one decision block, starting after the RESOLVED line."""
     parts: list[list] = []  # [marker, text, style]
+    lead = ""  # a lead-in over the parts ("RESOLVED that the following ...:-")
     top_style = None
     last_ended = True
     if rest and rest not in ("-", "\u2013"):
@@ -235,17 +251,20 @@ def _collect_block(lines: list[str], index: int, rest: str):
             if marker is not None:
                 parts.append([marker, text, style])
                 top_style = style
-            elif not (
+            elif (
                 # "RESOLVED to", "RECOMMENDED to Cabinet that:", "RESOLVED that:" open a list,
-                # and so does a lead-in ending in a colon ("... the following issues:-")
+                # and so does a lead-in ending in a colon ("... the following issues:-") or a
+                # dash ("RESOLVED - subject to advice from Legal -")
                 (
                     re.search(
                         r"\b(?:committee|panel|sub-committee|members|that|to)\s*:?\s*$", rest, re.I
                     )
                     and len(rest) <= 80
                 )
-                or (re.search(r":\s*[-\u2013]?\s*$", rest) and len(rest) <= 250)
+                or (re.search(r"(?::\s*[-\u2013]?|\s[-\u2013])\s*$", rest) and len(rest) <= 250)
             ):
+                lead = rest
+            else:
                 parts.append(["", rest, "plain"])
                 top_style = "plain"
         last_ended = bool(re.search(r"[.;:]\s*$", rest)) or bool(inline)
@@ -295,4 +314,55 @@ def _collect_block(lines: list[str], index: int, rest: str):
         else:
             break
         index += 1
+    parts = _split_run_on(parts)
+    if (
+        lead
+        and _whole_decision(lead)
+        and (all(p[2] == "plain" for p in parts) or all(_NAMES_ONLY.match(p[1]) for p in parts))
+    ):
+        # "To note the attendance of the following Reserve Member:-" over the rows of a
+        # table, or "That the minutes of the following meetings be approved:-" over their
+        # dates: the lead-in is the decision, what follows only names what it acts on
+        if parts and all(p[2] == "plain" for p in parts):
+            parts = [["", lead + " " + " ".join(p[1] for p in parts), "plain"]]
+        else:
+            parts.insert(0, ["", lead, "plain"])
     return [tuple(p) for p in parts], index
+
+
+# A part's full stop followed by the body deciding again: "Highways Works Programme. Members
+# noted the Forward Work Programme." (a page flattened from a table loses the line between).
+_RUN_ON = re.compile(
+    r"(?<=[a-z0-9)]\.)\s+(?=(?:the\s+)?(?:members|committee|sub-committee|panel|board)\s+"
+    r"(?:then\s+|also\s+|further\s+)?(?:noted|agreed|resolved|decided|approved|endorsed)\b)",
+    re.I,
+)
+
+
+def _split_run_on(parts: list[list]) -> list[list]:
+    split = []
+    for marker, text, style in parts:
+        pieces = _RUN_ON.split(text)
+        split.append([marker, pieces[0], style])
+        split.extend(["", piece, "plain"] for piece in pieces[1:])
+    return split
+
+
+def _whole_decision(lead: str) -> bool:
+    """A lead-in that decides something itself ("That the following minutes be approved as a
+    correct record:-"), not a fragment ("that:", "subject to advice from Legal -")."""
+    return len(lead.split()) >= 5 and bool(
+        _BARE_DECISION.match(lead)
+        or re.match(r"^to\s+(?:note|agree|approve|endorse|confirm|receive|accept)\b", lead, re.I)
+    )
+
+
+# List rows that only name what a lead-in acts on: dates ("25 Oct", "3 March 2025",
+# "19/07/24") or people ("Councillor A Smith").
+_NAMES_ONLY = re.compile(
+    r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"(?:,?\s+(?:19|20)?\d\d)?|\d{1,2}/\d{1,2}/\d{2,4}"
+    r"|(?:councillors?|cllrs?\.?|mr|mrs|ms|miss|dr)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})"
+    r"\s*[.;,]?\s*(?:and|or)?\s*$",
+    re.I,
+)

@@ -33,6 +33,18 @@ _PUT_OFF = re.compile(
     r"(?P<target>(?:at|by)\s+(?:the|its|a)\s+(?:next|following|future|later|subsequent)\b[^.;]{0,200})",
     re.I,
 )
+# The clause's subject opens with the item's own business: "the minutes of the meeting held on
+# 30th September would be agreed at the next meeting".
+_SUBJECT_HEAD = re.compile(
+    r"^(?:the\s+|this\s+|that\s+)?(?:minutes|item|report|matter|consideration|approval|appointment)\b",
+    re.I,
+)
+# Someone's suggestion is not the meeting's decision: "Councillor X suggested that approving
+# the report be postponed until ..." (the RESOLVED that follows says what was decided).
+_ONLY_SUGGESTED = re.compile(
+    r"\b(?:suggested|proposed|wondered|queried)\s+(?:that|whether|if)\b|\basked\s+(?:whether|if)\b",
+    re.I,
+)
 # a reason or condition after the target: "to the next meeting as the report was late"
 _REASON = re.compile(
     r",?\s+(?:as|because|since|due\s+to|owing\s+to|pending|to\s+allow|so\s+that|in\s+order|"
@@ -67,6 +79,8 @@ def _find_deferral(
         for match in _DEFER.finditer(sentence):
             before = sentence[: match.start()].strip()
             subject = re.split(r"[,;:]\s*|\band\b|\bthat\b", before, flags=re.I)[-1].strip()
+            if not in_decision and _ONLY_SUGGESTED.search(before):
+                continue
             if (
                 before
                 and not in_decision
@@ -91,7 +105,9 @@ def _find_deferral(
             put_off = _PUT_OFF.search(sentence)
             before = sentence[: put_off.start()].strip() if put_off else ""
             subject = re.split(r"[,;:]\s*|\band\b|\bthat\b", before, flags=re.I)[-1].strip()
-            if not put_off or not _ITEM_SUBJECT.search(subject):
+            if not put_off or not (_ITEM_SUBJECT.search(subject) or _SUBJECT_HEAD.match(subject)):
+                continue
+            if position >= decisions and _ONLY_SUGGESTED.search(before):
                 continue
             found = put_off
         target = _deferral_target((found["target"] or "").strip())

@@ -1,0 +1,100 @@
+"""More shapes of published minutes, each in minutes we wrote ourselves (invented councils,
+people and topics): lead-ins, run-on parts, narrative deferrals, lettered and labelled item
+numbers, headings printed as agenda sentences and requests for future business."""
+
+import datetime as dt
+
+from tracker.importer.parsing import propose
+from tracker.importer.targets import Calendar
+
+HEADER = "Agenda and minutes\n\nRiverside Scrutiny Board - Tuesday, 4th March, 2025 6.00 pm\n\n"
+
+
+def proposal(text: str, days=("2025-04-10", "2025-06-12")):
+    calendar = Calendar(
+        meeting_dates=[dt.date.fromisoformat(d) for d in days],
+        year_starts=[dt.date(2025, 5, 14)],
+    )
+    return propose(text, calendar=calendar).meetings[0]
+
+
+def texts(item):
+    return [r.text for r in item.resolutions]
+
+
+def test_a_lead_in_over_dates_is_the_decision_itself():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n4.\n\nMinutes of Earlier Meetings\n\nMinutes:\n\n"
+        "RESOLVED - That the minutes of the following meetings be signed as a true record: -\n\n"
+        "a)   12 Jan\n\nb)   9 February 2025\n"
+    )
+    assert texts(meeting.items[0]) == [
+        "That the minutes of the following meetings be signed as a true record: -",
+        "12 Jan",
+        "9 February 2025",
+    ]
+
+
+def test_a_lead_in_over_the_rows_of_a_table_keeps_the_rows_with_it():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n5.\n\nSubstitute Members\n\nMinutes:\n\n"
+        "RESOLVED: To note that the following substitute attended in place of a member:-\n\n"
+        "Member\n\nSubstitute\n\nCouncillor Ada Fenwick\n\nCouncillor Tom Birch\n"
+    )
+    assert texts(meeting.items[0]) == [
+        "To note that the following substitute attended in place of a member:- Member Substitute "
+        "Councillor Ada Fenwick Councillor Tom Birch"
+    ]
+
+
+def test_a_lead_in_over_topics_is_still_left_out():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n6.\n\nWork Programme\n\nMinutes:\n\n"
+        "RESOLVED that the following be added to the work programme:-\n\n"
+        "(a) Flood defences\n\n(b) Library opening hours\n"
+    )
+    assert texts(meeting.items[0]) == ["Flood defences", "Library opening hours"]
+
+
+def test_a_condition_ending_in_a_dash_is_no_decision():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n7.\n\nPanels and their Terms of Reference\n\nMinutes:\n\n"
+        "Councillor Reed suggested that approving the report be postponed until the legal "
+        "position was known.\n\n"
+        "RESOLVED - pending confirmation from the Monitoring Officer -\n"
+        "i) That the two panels be set up as the report proposes;\n"
+        "ii) That their terms of reference be approved.\n"
+    )
+    item = meeting.items[0]
+    assert texts(item) == [
+        "That the two panels be set up as the report proposes",
+        "That their terms of reference be approved.",
+    ]
+    assert item.outcome == "resolved"
+    assert item.deferred_to is None
+
+
+def test_a_listed_part_run_on_into_the_next_decision_is_split():
+    meeting = proposal(
+        "Venue: Town Hall\nContact: A Clerk\nNo. | Item |\n---|---|\n"
+        "Declarations of Interest Decision: None. Minutes: None. |\n|\n"
+        "Future Scrutiny Topics Additional documents: Decision: Members agreed to add the following topic to the "
+        "work programme: · Street Lighting Upgrade. Members noted the work programme. |\n"
+    )
+    assert texts(meeting.items[1]) == [
+        "Members agreed to add the following topic to the work programme:",
+        "Street Lighting Upgrade.",
+        "Members noted the work programme.",
+    ]
+
+
+def test_minutes_to_be_agreed_at_the_next_meeting_are_deferred():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n3.\n\nMinutes of the Previous Meeting\n\nMinutes:\n\n"
+        "A member asked for a correction to the previous minutes.\n\n"
+        "It was agreed that the minutes of the meeting held on 3rd February would be agreed at "
+        "the next meeting together with these minutes.\n"
+    )
+    item = meeting.items[0]
+    assert item.outcome == "deferred"
+    assert item.deferred_to.date == "2025-04-10"
