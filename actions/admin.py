@@ -4,8 +4,8 @@ Progress is recorded, and actions closed, only through `actions.progress` (the s
 functions the pages, the API and the reminder links use): the update inline of an action
 adds new updates through `record_update`, and past updates are history, never edited.
 
-This module also gives the agenda item page its resolutions inline, by re-registering the
-committees app's AgendaItemAdmin with one more inline (committees must not import actions).
+This module also gives the agenda item page its resolutions inline, through the committees
+admin's `ITEM_PAGE_INLINES` (committees must not import actions).
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Resolution
 from actions.progress import record_update, sign_off, withdraw
 from committees import admin as committees_admin
-from committees.models import AgendaItem, today
+from committees.models import today
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
@@ -62,14 +62,7 @@ class ResolutionInline(committees_admin.TabularInline):
     extra = 0
 
 
-class AgendaItemAdmin(committees_admin.AgendaItemAdmin):
-    """The committees app's agenda item admin, with the item's resolutions."""
-
-    inlines = [*committees_admin.AgendaItemAdmin.inlines, ResolutionInline]
-
-
-admin.site.unregister(AgendaItem)
-admin.site.register(AgendaItem, AgendaItemAdmin)
+committees_admin.ITEM_PAGE_INLINES.append(ResolutionInline)
 
 
 class ActionInline(committees_admin.TabularInline):

@@ -528,6 +528,11 @@ class ItemDeferralInline(DeferralInline):
     verbose_name_plural = "deferrals decided under this item"
 
 
+# Inlines that apps built on this one add to the agenda item page (actions adds the item's
+# resolutions): committees may not import them, so they are appended here, not re-registered.
+ITEM_PAGE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+
+
 @admin.register(AgendaItem)
 class AgendaItemAdmin(HistoryAdmin):
     list_display = (
@@ -593,6 +598,10 @@ class AgendaItemAdmin(HistoryAdmin):
         ),
     )
     inlines = [ItemDeferralInline]
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *ITEM_PAGE_INLINES]
+
     actions = ["defer_selected_items", "record_noted", "record_resolved", "record_withdrawn"]
 
     def get_readonly_fields(self, request, obj=None):

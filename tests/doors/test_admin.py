@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions import admin as actions_admin
 from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Resolution
 from actions.progress import record_update
+from committees import admin as committees_admin
 from committees.deferrals import defer_item
 from committees.models import (
     AgendaItem,
@@ -179,10 +180,13 @@ def test_every_model_is_registered_and_tracked_ones_show_their_history():
         assert isinstance(admin.site._registry[model], SimpleHistoryAdmin), model
 
 
-def test_the_agenda_item_page_has_the_resolutions_inline_added_by_the_actions_app():
+def test_the_agenda_item_page_has_the_resolutions_inline_added_by_the_actions_app(rf):
     item_admin = admin.site._registry[AgendaItem]
-    assert type(item_admin) is actions_admin.AgendaItemAdmin
-    assert actions_admin.ResolutionInline in item_admin.inlines
+    assert type(item_admin) is committees_admin.AgendaItemAdmin
+    assert item_admin.get_inlines(rf.get("/"), None) == [
+        committees_admin.ItemDeferralInline,
+        actions_admin.ResolutionInline,
+    ]
     assert item_admin.actions == [
         "defer_selected_items",
         "record_noted",
