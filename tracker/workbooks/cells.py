@@ -85,7 +85,8 @@ def read_date(value, *, month_ends: bool = False) -> tuple[dt.date | None, str |
     if isinstance(value, int | float):
         if not 1 <= value < 2958466:  # a fraction is the time of day: the day is kept
             return None, f"the number {value:g} is not an Excel date"
-        return _in_range(EXCEL_EPOCH + dt.timedelta(days=int(value)), f"day {int(value)}")
+        day = EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return _in_range(day, f"{day:%d/%m/%Y}")
     text = " ".join(str(value).split())
     lowered = text.lower().rstrip(".")
     if not lowered or lowered in NO_DATE_WORDS or lowered.startswith("tbc"):
@@ -199,14 +200,18 @@ def read_status(value) -> tuple[Status, str | None]:
     scale = re.match(r"^(?:progress\s*)?([1-5])(?:\s*[-:.)/]|\s|$)", text)
     if scale:
         found = Status(progress=int(scale.group(1)))
-    for pattern, status in STATUS_WORDS:
+    # "4 - Achieved, impact to be sustained": after a number, the words are the scale's own
+    # label for it, so 5 stays progress 5 (for the chair to sign off), never Completed.
+    matched = bool(scale)
+    for pattern, status in () if scale else STATUS_WORDS:
         if re.search(pattern, text):
+            matched = True
             # "Green - on track" and "Amber (3)" say one thing twice; the first word decides.
             found = found.merged_with(status) if not (found.rag and status.rag) else found
             break
     decision = read_decision(text)
     if decision:
         found = found.merged_with(Status(decision=decision))
-    if not found and not scale:
+    if not found and not matched:
         return Status(), f'the status "{str(value)[:40]}" was not understood'
     return found, None

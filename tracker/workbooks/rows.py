@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
+from openpyxl.utils import get_column_letter
+
 from tracker.workbooks.cells import Status, read_date, read_decision, read_status
 from tracker.workbooks.columns import LABELS, Header, check_mapping, find_header, propose_mapping
 from tracker.workbooks.sheets import HEADER_SEARCH_ROWS, Sheet, UncalculatedFormula
@@ -69,14 +71,13 @@ class Reading:
         return [p for p in self.problems if p.skipped]
 
     @property
-    def columns(self) -> list[tuple[int, str, str | None]]:
-        """(index, heading, field) for every column of the header."""
+    def columns(self) -> list[tuple[int, str, str, str | None]]:
+        """(index, letter, heading, field) for every column of the header."""
         if self.header is None:
             return []
         return [
-            (index, heading, self.mapping.get(index))
+            (index, get_column_letter(index + 1), heading, self.mapping.get(index))
             for index, heading in enumerate(self.header.headings)
-            if heading or index in self.mapping
         ]
 
 

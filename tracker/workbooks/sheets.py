@@ -77,11 +77,11 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
     text = decode_csv(data)
     if "\x00" in text:
         raise WorkbookError("This does not look like a CSV file (it holds binary data).")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # Excel's quoting always; the separator is a comma, or a semicolon or tab where the
+    # heading lines use more of those (Excel in a locale with decimal commas).
+    sample = "\n".join(text[:8192].splitlines()[:HEADER_SEARCH_ROWS])
+    delimiter = max(",;\t", key=lambda mark: (sample.count(mark), mark == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
 
     def rows():
         try:

@@ -5,23 +5,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from openpyxl.utils import column_index_from_string
 
 from committees.models import Committee
 from tracker.workbooks.columns import FIELD_KEYS, LABELS
 from tracker.workbooks.recording import Kinds, record
 from tracker.workbooks.rows import read_rows
-from tracker.workbooks.sheets import WorkbookError, read_sheet
+from tracker.workbooks.sheets import MAX_COLUMNS, WorkbookError, read_sheet
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 class Command(BaseCommand):
@@ -73,7 +65,7 @@ class Command(BaseCommand):
             found = read_sheet(path.read_bytes(), path.name, sheet)
             reading = read_rows(found)
             if column and reading.header is not None:
-                mapping = self._changed_mapping(reading.mapping, column, reading.header.width)
+                mapping = self._changed_mapping(reading.mapping, column)
                 found = read_sheet(path.read_bytes(), path.name, sheet)
                 reading = read_rows(found, mapping)
         except WorkbookError as error:
@@ -112,13 +104,16 @@ class Command(BaseCommand):
                 )
         self.stdout.write(outcome.summary())
 
-    def _changed_mapping(self, mapping, changes, width) -> dict[int, str]:
+    def _changed_mapping(self, mapping, changes) -> dict[int, str]:
         mapping = dict(mapping)
         for change in changes:
             letter, _, key = change.partition("=")
             letter, key = letter.strip().upper(), key.strip()
-            index = next((i for i in range(max(width, 60)) if _column_letter(i) == letter), None)
-            if index is None or "=" not in change:
+            try:
+                index = column_index_from_string(letter) - 1
+            except ValueError:
+                index = None
+            if index is None or "=" not in change or index >= MAX_COLUMNS:
                 raise CommandError(f'"{change}" is not LETTER=FIELD (for example F=update).')
             if key and key not in FIELD_KEYS:
                 raise CommandError(
@@ -134,9 +129,9 @@ class Command(BaseCommand):
         if reading.header is None:
             return
         self.stdout.write(f"Headings on row {reading.header.row}; columns read:")
-        for index, heading, key in reading.columns:
+        for _, letter, heading, key in reading.columns:
             what = LABELS[key] if key else "not read"
-            self.stdout.write(f"  {_column_letter(index)} {heading or '(no heading)'!s}: {what}")
+            self.stdout.write(f"  {letter} {heading or '(no heading)'}: {what}")
         self.stdout.write(
             f"{len(reading.rows)} rows read, {len(reading.passed_over)} passed over as notes or "
             f"titles, {len(reading.refused)} refused, {reading.blank_rows} blank."
