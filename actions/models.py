@@ -109,6 +109,16 @@ class Resolution(models.Model):
         help_text='The reference the council\'s own tracker spreadsheet gave it ("R12"), kept '
         "so that importing the spreadsheet again finds it.",
     )
+    carried_over_from_year = models.ForeignKey(
+        MunicipalYear,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Set when the annual rollover carried this recommendation, still awaiting "
+        "the executive's response, into a new year.",
+    )
 
     history = HistoricalRecords()
     objects = ResolutionQuerySet.as_manager()

@@ -810,6 +810,9 @@ class WorkProgrammeTopic(models.Model):
         CONSIDERED = "considered", "Considered"
         MERGED = "merged", "Merged"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Not considered by the end of its year: the annual rollover (committees/rollover.py)
+        # carried it into the next year's programme, where it goes on (`carried_over_to`).
+        CARRIED_OVER = "carried_over", "Carried over"
 
     ACTIVE_STATUSES = (Status.PLANNED, Status.DEFERRED)
 
