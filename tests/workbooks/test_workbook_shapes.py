@@ -205,7 +205,7 @@ def test_one_sheet_per_year_is_read_by_name():
 
 CSV_TEXT = (
     "Ref,Meeting date,Recommendation,Lead officer,Status,Latest update\r\n"
-    "CS1,12/12/2017,Review the children’s centres – all five,Dev Okafor,Red,Costs £2m\r\n"
+    "CS1,12/12/2017,Review the children\u2019s centres \u2013 all five,Dev Okafor,Red,Costs £2m\r\n"
 )
 
 
@@ -227,7 +227,7 @@ def test_csv_from_excel_is_read_in_each_encoding(encoded):
     (row,) = reading.rows
     assert (row.reference, row.text, row.update, row.status.rag) == (
         "CS1",
-        "Review the children’s centres – all five",
+        "Review the children\u2019s centres \u2013 all five",
         "Costs £2m",
         RAG.RED,
     )
