@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "committees",
     "actions",
     "tracker",
+    "tracker.moderngov",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracker.tasks.sweep",
         "schedule": env_int("REMINDER_SWEEP_SECONDS", 300, minimum=10),
         "options": {"expires": env_int("REMINDER_SWEEP_SECONDS", 300, minimum=10)},
+    },
+    # Its own task beside the sweep: a modern.gov that fails or hangs never holds reminders up.
+    "moderngov-sync": {
+        "task": "tracker.tasks.sync_moderngov",
+        "schedule": env_int("MODERNGOV_SYNC_SECONDS", 3600, minimum=60),
+        "options": {"expires": env_int("MODERNGOV_SYNC_SECONDS", 3600, minimum=60)},
     },
 }
 

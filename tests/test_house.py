@@ -13,6 +13,7 @@ FORBIDDEN = [
     ("committees", ("actions", "tracker")),
     ("actions", ("tracker",)),
     ("tracker/reminders", ("tracker.api", "tracker.site", "tracker.importer", "tracker.demo")),
+    ("tracker/moderngov", ("tracker.api", "tracker.site", "tracker.importer", "tracker.demo")),
 ]
 
 ROOMS = [
@@ -24,6 +25,7 @@ ROOMS = [
     "tracker/site",
     "tracker/importer",
     "tracker/demo",
+    "tracker/moderngov",
 ]
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ModernGovConfig(AppConfig):
+    name = "tracker.moderngov"
+    label = "moderngov"
+    verbose_name = "modern.gov"
