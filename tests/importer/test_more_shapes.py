@@ -98,3 +98,72 @@ def test_minutes_to_be_agreed_at_the_next_meeting_are_deferred():
     item = meeting.items[0]
     assert item.outcome == "deferred"
     assert item.deferred_to.date == "2025-04-10"
+
+
+def test_items_numbered_with_a_section_letter_keep_it_as_printed():
+    meeting = proposal(
+        "At a Meeting of the Parks Scrutiny Committee held at the Guildhall on Monday 3 March "
+        "2025 at 2.00 p.m.\n\nCouncillor A Moss in the Chair\n\n"
+        "A1 Minutes\n\nThe Minutes of the meeting held on 3 February 2025 were confirmed.\n\n"
+        "A2 Declarations of Interest\n\nThere were none.\n\n"
+        "A3 Tree Planting\n\nThe Committee heard about the planting season.\n\n"
+        "B1 Play Areas\n\nRESOLVED that the play area survey be noted.\n"
+    )
+    assert [(i.number, i.printed, i.title) for i in meeting.items] == [
+        (None, "A1", "Minutes"),
+        (None, "A2", "Declarations of Interest"),
+        (None, "A3", "Tree Planting"),
+        (None, "B1", "Play Areas"),
+    ]
+    assert [i["number"] for i in meeting_json_items(meeting)] == ["A1", "A2", "A3", "B1"]
+    assert meeting.items[3].label == "B1"
+
+
+def meeting_json_items(meeting):
+    from tracker.importer.parsing.proposal import meeting_json
+
+    return meeting_json(meeting)["items"]
+
+
+def test_a_lone_lettered_line_is_not_an_item():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n1.\n\nApologies\n\nMinutes:\n\nNone.\n\n"
+        "2.\n\nQuarterly Figures\n\nMinutes:\n\n"
+        "Q3 Figures for the year were presented.\n\nRESOLVED that the figures be noted.\n"
+    )
+    assert [(i.number, i.printed) for i in meeting.items] == [(1, ""), (2, "")]
+
+
+def test_recommendations_printed_above_the_numbered_minutes_are_items():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\nPART I - RECOMMENDATIONS\n\n"
+        "RECOMMENDATION I - Scrutiny Protocol\n\nMinutes:\n\n"
+        "Members considered a revised protocol. It was\n\nResolved to RECOMMEND: (to Council)\n\n"
+        "That the revised protocol be adopted.\n\nPART II - MINUTES\n\n"
+        "61.\n\nApologies\n\nMinutes:\n\nNone.\n\n"
+        "62.\n\nDeclarations of Interest\n\nMinutes:\n\nNone were made.\n"
+    )
+    assert [(i.number, i.printed, i.title) for i in meeting.items] == [
+        (None, "RECOMMENDATION I", "Scrutiny Protocol"),
+        (61, "", "Apologies"),
+        (62, "", "Declarations of Interest"),
+    ]
+    assert texts(meeting.items[0]) == ["That the revised protocol be adopted."]
+    assert meeting.items[0].resolutions[0].kind == "recommendation"
+    assert not any("outside any item" in w for w in meeting.warnings)
+
+
+def test_a_set_apart_title_may_end_in_a_full_stop():
+    meeting = proposal(
+        "Agenda and minutes\n\nVenue: Town Hall\n\nNo. Item\n\n\n"
+        "Welcome and Introductions\n\n\n\n The Chair welcomed everyone.\n\n\n\n"
+        "Apologies for absence.\n\n\n\n Apologies were received from Councillor Lane.\n\n\n\n"
+        "Minutes of the last meeting. pdf icon PDF 120 KB\n\n\n\n"
+        " RESOLVED that the minutes be agreed.\n\n\n\n"
+        "None were declared.\n\n\n\n"
+    )
+    assert [i.title for i in meeting.items] == [
+        "Welcome and Introductions",
+        "Apologies for absence.",
+        "Minutes of the last meeting.",
+    ]

@@ -105,9 +105,11 @@ def _item_number(post, name: str, item) -> None:
         return
     value = value.strip()
     if not value:
-        item.number = None
+        item.number, item.printed = None, ""
+    elif item.printed and value == item.printed:
+        return  # "A1" as printed, left as it was: the item stays unnumbered
     elif value.isdigit() and 0 < int(value) < 100000:
-        item.number = int(value)
+        item.number, item.printed = int(value), ""
     else:
         raise ReviewInvalid(
             f'Item {item.label}: the number "{value[:20]}" is not an item number: write a whole '

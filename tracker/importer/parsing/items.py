@@ -30,20 +30,26 @@ _ITEM_HEADING = re.compile(
     r"^\s*(?:(?:item|minute|min\.?|agenda\s+item)\s+(?:no\.?\s*)?)?"
     # a committee's prefix before the number: "ASC/23/12", "OSC 24/12"
     r"(?:[A-Z]{2,8}[/ ](?:\d{2,4}/)?(?=\d{1,4}(?:/\d{2,4})?\s))?"
+    # an agenda section's letter before the number: "A1", "B2"
+    r"(?P<letter>(?-i:[A-Z])(?=\d))?"
     r"(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?"
     r"(?:\s*[.):]\s*|\s*[-\u2013\u2014]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+)(?P<title>\S.{0,299})$",
     re.I,
 )
 
 _ITEM_WORD_HEADING = re.compile(
-    r"^\s*(?:item|minute|agenda\s+item)\s+(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?\s*[.:)\-\u2013\u2014]?\s*(?P<title>\S.{0,299})$",
+    r"^\s*(?P<word>item|minute|agenda\s+item|(?-i:RECOMMENDATION|Recommendation))\s+"
+    r"(?:(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?|(?P<roman>(?-i:[IVX]{1,6}))(?=\s*[.:)\-\u2013\u2014]))"
+    r"\s*[.:)\-\u2013\u2014]?\s*(?P<title>\S.{0,299})$",
     re.I,
 )
 
 # "(45) Title": a bracketed number
 _PAREN_HEADING = re.compile(r"^\s*\((?P<number>\d{1,4})\)\s+(?P<title>\S.{0,299})$")
 # "45 Title" with one space: only a heading when set apart (a web page's <h2>) or in capitals
-_SPACED_HEADING = re.compile(r"^\s*(?P<number>\d{1,4})\s(?P<title>[A-Z(\"'][^\n]{0,299})$")
+_SPACED_HEADING = re.compile(
+    r"^\s*(?P<letter>[A-Z](?=\d))?(?P<number>\d{1,4})\s(?P<title>[A-Z(\"'][^\n]{0,299})$"
+)
 
 _TITLE_JUNK = re.compile(
     r"\s*(?:pdf\s+icon\s+)?PDF\s+\d+(?:\.\d+)?\s*[KM]B\s*$|\s*\((?:pages?|pp\.?)\s*\d+(?:\s*[-\u2013]\s*\d+)?\)\s*$|\s+\d+\s*-\s*\d+\s*$",
@@ -102,6 +108,43 @@ class _Heading:
     body_start: int
     shape: str = ""  # how the number is printed: lone, word, dot, bracket, paren, spaced ...
     weight: float = 1.0  # how much it reads like an item heading rather than a listed part
+    printed: str = ""  # a number that is not a whole number, as printed: "A1", "RECOMMENDATION I"
+    order: int | None = None  # where it falls in its run: A1 < A2 < B1, I < II
+
+    def __post_init__(self):
+        if self.order is None:
+            self.order = self.number
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for index, letter in enumerate(numeral):
+        value = _ROMAN[letter]
+        later = _ROMAN[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < later else value
+    return total
+
+
+SECTION = 1000  # the run of "B" items follows the run of "A" items
+
+
+def _heading_from(line: str, index: int, match: re.Match, title: str, shape: str, weight: float):
+    """A heading for a matched line: a whole number, or a lettered or roman one kept as printed."""
+    groups = match.groupdict()
+    if groups.get("roman"):
+        printed = f"{match['word']} {match['roman']}"
+        order = _roman_value(match["roman"])
+        return _Heading(index, None, title, index + 1, shape + "-roman", weight, printed, order)
+    if groups.get("letter"):
+        letter, number = match["letter"], int(match["number"])
+        order = (ord(letter) - ord("A") + 1) * SECTION + number
+        return _Heading(
+            index, None, title, index + 1, "lettered", weight, f"{letter}{number}", order
+        )
+    return _Heading(index, int(match["number"]), title, index + 1, shape, weight)
 
 
 def _clean_title(title: str) -> str:
@@ -262,9 +305,7 @@ def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Headin
             title = _clean_title(match["title"])
             shape = _shape(line, match)
             weight = _heading_weight(lines, index, start, title, shape)
-            candidates.append(
-                _Heading(index, int(match["number"]), title, index + 1, shape, weight)
-            )
+            candidates.append(_heading_from(line, index, match, title, shape, weight))
         index += 1
     _weaken_listed(candidates)
     return candidates
@@ -278,7 +319,7 @@ def _weaken_listed(candidates: list[_Heading]) -> None:
         if (
             before is not None
             and before.weight <= 0.2
-            and candidate.number == before.number + 1
+            and candidate.order == before.order + 1
             and candidate.line - before.line <= 12
         ):
             candidate.weight = 0.2
@@ -294,14 +335,19 @@ def _best_chain(candidates: list[_Heading]) -> list[_Heading]:
     latest: dict[int, int] = {}  # number -> index of the candidate ending the best chain with it
     for position, candidate in enumerate(candidates):
         weight, previous = candidate.weight, -1
-        for step in range(1, 6):
-            earlier = latest.get(candidate.number - step)
+        before = [candidate.order - step for step in range(1, 6)]
+        if candidate.order > SECTION and candidate.order % SECTION == 1:
+            # "B1" follows the last of the "A" items, whichever that was
+            section = candidate.order - SECTION - 1
+            before += [key for key in latest if section < key < section + SECTION]
+        for key in before:
+            earlier = latest.get(key)
             if earlier is not None and best[earlier][0] + candidate.weight > weight:
                 weight, previous = best[earlier][0] + candidate.weight, earlier
         best.append((weight, previous))
-        current = latest.get(candidate.number)
+        current = latest.get(candidate.order)
         if current is None or best[current][0] <= weight:
-            latest[candidate.number] = position
+            latest[candidate.order] = position
     if not best:
         return []
     end = max(range(len(best)), key=lambda i: (best[i][0], -i))
@@ -323,7 +369,13 @@ def _best_numbered(candidates: list[_Heading]) -> list[_Heading]:
     shapes: dict[str, list[_Heading]] = {}
     for candidate in candidates:
         shapes.setdefault(candidate.shape, []).append(candidate)
-    chains = [_best_chain(group) for group in shapes.values()]
+    # a lone "A1"-shaped line is as likely a road, a grade or a quarter ("Q1 Performance") as
+    # an item: lettered numbers count only as a run
+    chains = [
+        chain
+        for chain in (_best_chain(group) for group in shapes.values())
+        if len(chain) > 1 or chain[0].shape != "lettered"
+    ]
     if len(shapes) > 1:
         chains.append(_best_chain(candidates))
     return max(chains, key=lambda c: (_chain_weight(c), -len(c)), default=[])
@@ -346,7 +398,7 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
         set_apart = icon or (gap and after_blank) or (caps and after_blank)
         if not set_apart and not _minutes_follow(lines, index, end):
             continue
-        if line[-1] in ".:;,?!" and not icon:
+        if line[-1] in ".:;,?!" and not icon and not (set_apart and _full_stop_title(line)):
             continue
         if not _looks_like_title(line) or _PART_MARKER.match(line) or _BULLET.match(line):
             continue
@@ -354,6 +406,27 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
             continue
         headings.append(_Heading(index, None, _clean_title(line), index + 1))
     return headings
+
+
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|did|do|does|should|may|"
+    r"might|must|there|it|they|he|she|we|none|no)\b|\w{3,}ed\b",
+    re.I,
+)
+
+
+def _full_stop_title(line: str) -> bool:
+    """ "Apologies for absence.": a short heading that ends in a full stop, not a sentence
+    (no verb, no second sentence)."""
+    words = line.split()
+    return (
+        len(words) <= 8
+        and line.endswith(".")
+        and not line.endswith("..")
+        and ". " not in line
+        and line[0].isupper()
+        and not _VERB.search(line)
+    )
 
 
 def _minutes_follow(lines: list[str], index: int, end: int) -> bool:
@@ -388,12 +461,35 @@ def _headings(lines: list[str], segment: _Segment) -> list[_Heading]:
             for index in sorted(row_titles)
             if start <= index < segment.end
         ]
-    chain = _best_numbered(_numbered_candidates(lines, start, segment.end))
+    candidates = _numbered_candidates(lines, start, segment.end)
+    chain = _best_numbered(candidates)
     weight = _chain_weight(chain)
     if weight >= 2:
+        chain = _labelled_before(lines, candidates, chain) + chain
         return _drop_headings_inside_decisions(lines, chain)
     unnumbered = _unnumbered_headings(lines, start, segment.end)
     return chain if chain and weight >= len(unnumbered) else unnumbered
+
+
+def _labelled_before(lines, candidates: list[_Heading], chain: list[_Heading]) -> list[_Heading]:
+    """Headings labelled by a word ("RECOMMENDATION I - Terms of Reference", "Item 3: ...")
+    printed before the run of items, in a part of the page with its own numbering (a
+    "Part I - Recommendations" section above the minutes): items too, where a decision or
+    "Minutes:" follows them."""
+    first = chain[0].line
+    labelled = [
+        c for c in candidates if c.line < first and c.shape.startswith("word") and c.weight >= 1
+    ]
+    kept = []
+    for position, heading in enumerate(labelled):
+        end = labelled[position + 1].line if position + 1 < len(labelled) else first
+        body = lines[heading.body_start : end]
+        if any(
+            line and (_DECISION_START.match(line) or line.lower().rstrip(" :") == "minutes")
+            for line in body
+        ):
+            kept.append(heading)
+    return kept
 
 
 def _drop_headings_inside_decisions(lines: list[str], chain: list[_Heading]) -> list[_Heading]:
@@ -408,7 +504,7 @@ def _drop_headings_inside_decisions(lines: list[str], chain: list[_Heading]) -> 
             kept
             and previous >= 0
             and _DECISION_START.match(lines[previous])
-            and heading.number != kept[-1].number + 1
+            and heading.order != kept[-1].order + 1
         ):
             continue
         kept.append(heading)
@@ -450,14 +546,14 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
             if _LONE_NUMBER.match(lines[back] or ""):
                 end = back
         body = lines[heading.body_start : end]
-        item = ItemProposal(number=heading.number, title=heading.title)
+        item = ItemProposal(number=heading.number, title=heading.title, printed=heading.printed)
         _set_source(item, lines, first_line if position == 0 else heading.line, end)
         if heading.title == UNTITLED:
             meeting.warnings.append(
                 f"Item {position + 1} of the table has no title in the text (its row starts "
                 f'with "{_short(" ".join(line for line in body if line), 60)}"): give it one.'
             )
-        key = (item.number, item.title.lower()) if item.number is None else item.number
+        key = item.number if item.number is not None else (item.printed, item.title.lower())
         if key in seen_keys:
             meeting.warnings.append(
                 f"Item {item.label}: appears twice in the minutes; check the second one's number."

@@ -105,6 +105,9 @@ class ItemProposal:
     source: str = ""
     start: int | None = None
     end: int | None = None
+    # The number as printed when it is not a whole number ("A1", "Recommendation I"); such an
+    # item is saved unnumbered, keyed by its title.
+    printed: str = ""
 
     @property
     def outcome_in_words(self) -> str:
@@ -113,7 +116,9 @@ class ItemProposal:
     @property
     def label(self) -> str:
         """How the item is named in requests and warnings: its number, else its title."""
-        return str(self.number) if self.number is not None else self.title
+        if self.number is not None:
+            return str(self.number)
+        return self.printed or self.title
 
 
 @dataclass
@@ -201,6 +206,7 @@ class Proposal:
                     source=i.get("source", ""),
                     start=i.get("start"),
                     end=i.get("end"),
+                    printed=str(i.get("printed") or "")[:40],
                 )
                 for i in m.get("items", [])
             ]
@@ -267,7 +273,7 @@ def meeting_json(m: MeetingProposal) -> dict:
         "venue": m.venue,
         "items": [
             {
-                "number": i.number,
+                "number": i.number if i.number is not None or not i.printed else i.printed,
                 "title": i.title,
                 "outcome": i.outcome,
                 "resolutions": [{"number": r.number, "text": r.text} for r in i.resolutions],
@@ -304,7 +310,8 @@ def describe(proposal: Proposal) -> str:
         out.append(f"{meeting.committee}: {when}" + (f", {meeting.venue}" if meeting.venue else ""))
         for item in meeting.items:
             out.append(
-                f"  {item.label if item.number is not None else '-'} {item.title} [{item.outcome}]"
+                f"  {item.label if item.number is not None or item.printed else '-'} "
+                f"{item.title} [{item.outcome}]"
             )
             for resolution in item.resolutions:
                 number = f"({resolution.number}) " if resolution.number else ""
