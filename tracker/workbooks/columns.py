@@ -254,7 +254,7 @@ class Header:
 
 def find_header(top: list[tuple[int, list]], merged=()) -> Header | None:
     """The heading row among the sheet's first rows: the one whose headings name the most
-    fields, including the recommendation's text; None when no row names two fields."""
+    fields, the recommendation's text above all; None when no row names two fields."""
     grid = {number: list(cells) for number, cells in top[:HEADER_SEARCH_ROWS]}
     width = max((len(cells) for cells in grid.values()), default=0)
     used = max(
@@ -301,7 +301,7 @@ def find_header(top: list[tuple[int, list]], merged=()) -> Header | None:
         mapping = propose_mapping(headings)
         fields = set(mapping.values())
         score = (len(fields) + (2 if "text" in fields else 0), -number)
-        if len(fields) >= 2 and "text" in fields and score > best_score:
+        if len(fields) >= 2 and score > best_score:
             best, best_score = Header(row=number, headings=headings), score
     return best
 

@@ -384,7 +384,7 @@ class _Recorder:
         if not action.is_open:
             if (text or status.rag or status.progress) and not status.completed:
                 latest = action.latest_update()
-                if latest is None or latest.text != text:
+                if latest is None or latest.text != text or status.rag != latest.rag:
                     self.notes.append(
                         f"Row {row.number}: {action.reference} was "
                         f"{action.get_status_display().lower()} on {action.closed_on:%-d %B %Y}; "
@@ -431,7 +431,7 @@ class _Recorder:
             response = refer_to_executive(
                 resolution,
                 referred_on=resolution.agenda_item.meeting.date,
-                responsible=self._person(row.portfolio_holder),
+                responsible=self._person(row.portfolio_holder) or self._person(row.lead),
                 by=self.by,
             )
             self.counted["responses"] += 1

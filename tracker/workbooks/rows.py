@@ -90,8 +90,8 @@ def read_rows(sheet: Sheet, mapping: dict[int, str] | None = None) -> Reading:
     )
     if header is None:
         reading.mapping_problems.append(
-            "No row near the top of the sheet has headings naming a recommendation or action "
-            'and another field (such as "Ref", "Meeting date" or "Status"): check the sheet '
+            "No row near the top of the sheet has headings naming two of the tracker's fields "
+            '(such as "Ref", "Meeting date", "Recommendation" or "Status"): check the sheet '
             "chosen, or add a heading row."
         )
         return reading
