@@ -167,3 +167,89 @@ def test_a_set_apart_title_may_end_in_a_full_stop():
         "Apologies for absence.",
         "Minutes of the last meeting.",
     ]
+
+
+def requests_of(meeting):
+    return (
+        [w.topic for w in meeting.work_programme_requests],
+        [(r.text, r.target.text, r.target.date) for r in meeting.report_back_requests],
+    )
+
+
+def test_matters_asked_for_in_future_reports_are_reports_back():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n8.\n\nQuarter 2 Performance\n\nMinutes:\n\nRESOLVED:\n\n"
+        "(1) That the Board noted the performance report.\n\n"
+        "(2) That figures on staff turnover be explored for inclusion in future reports.\n\n"
+        "(3) That the rise in overtime be explained in the next quarterly update.\n"
+    )
+    wp, rb = requests_of(meeting)
+    assert wp == []
+    assert rb == [
+        (
+            "That figures on staff turnover be explored for inclusion in future reports.",
+            "future reports",
+            None,
+        ),
+        (
+            "That the rise in overtime be explained in the next quarterly update.",
+            "the next quarterly update",
+            None,
+        ),
+    ]
+    assert [r.kind for r in meeting.items[0].resolutions] == ["note", "report_back", "report_back"]
+    assert sum("asked for with no date" in w for w in meeting.warnings) == 2
+
+
+def test_a_member_asking_for_a_report_before_the_committee_is_a_report_back():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n9.\n\nWork Programme\n\nMinutes:\n\n"
+        "Councillor Vale requested that an interim report on the leisure trust is brought "
+        "before the Board. Members agreed to replace the parking report with the bus "
+        "lanes review.\n"
+    )
+    wp, rb = requests_of(meeting)
+    assert wp == ["Bus lanes review"]
+    assert rb == [
+        (
+            "Councillor Vale requested that an interim report on the leisure trust is brought "
+            "before the Board.",
+            "the Board",
+            None,
+        )
+    ]
+
+
+def test_an_invitation_to_come_back_a_moved_report_and_a_referral_taken_on():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n10.\n\nForward Plan\n\nMinutes:\n\n"
+        "A referral from the Housing Panel to consider damp in council homes was agreed.\n\n"
+        "Councillor Pike asked that her report on river pollution be moved from April to "
+        "the June 2025 meeting.\n\n"
+        "AGREED\n\n· The Portfolio Holder would be invited to attend a future meeting.\n"
+    )
+    wp, rb = requests_of(meeting)
+    assert wp == ["Damp in council homes"]
+    assert rb == [
+        (
+            "The Portfolio Holder would be invited to attend a future meeting.",
+            "",
+            None,
+        ),
+        (
+            "Councillor Pike asked that her report on river pollution be moved from April to "
+            "the June 2025 meeting.",
+            "the June 2025 meeting",
+            "2025-06-12",
+        ),
+    ]
+
+
+def test_a_review_continued_by_the_committee_joins_its_work_programme():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n11.\n\nMinutes of the Task Group\n\nMinutes:\n\n"
+        "RESOLVED that the allotments review begun by the task group be continued by the Board."
+        "\n"
+    )
+    wp, _rb = requests_of(meeting)
+    assert wp == ["Allotments review begun by the task group"]

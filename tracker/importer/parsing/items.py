@@ -15,6 +15,7 @@ from tracker.importer.parsing.exempt import _exempt_state, _mark_exempt
 from tracker.importer.parsing.header import _Segment
 from tracker.importer.parsing.proposal import ItemProposal, MeetingProposal, _Context
 from tracker.importer.parsing.requests import (
+    _find_future_business,
     _find_listed_work_programme,
     _find_report_backs,
     _find_undertakings,
@@ -417,10 +418,10 @@ _VERB = re.compile(
 
 def _full_stop_title(line: str) -> bool:
     """ "Apologies for absence.": a short heading that ends in a full stop, not a sentence
-    (no verb, no second sentence)."""
+    (no verb, no second sentence), nor a table's cell ("Ward Councillor.")."""
     words = line.split()
     return (
-        len(words) <= 8
+        3 <= len(words) <= 8
         and line.endswith(".")
         and not line.endswith("..")
         and ". " not in line
@@ -675,6 +676,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
     _find_work_programme(item, sentences, decisions, context, narrative)
     _find_listed_work_programme(item, lines, context)
     _find_report_backs(item, sentences, decisions, context)
+    _find_future_business(item, sentences, decisions, context)
     _find_undertakings(item, sentences, context)
     for resolution in item.resolutions:
         resolution.kind = _kind(resolution, item, context)
