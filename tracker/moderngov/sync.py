@@ -672,9 +672,10 @@ class CommitteeSync:
         if fields:
             item.full_clean()
             item.save(update_fields=fields)
-            if fields != ["position"]:
+            said = [name for name in fields if name != "position"]  # the order alone is no news
+            if said:
                 self.changed(
-                    f"item “{item.display_title}” of {day(item.meeting.date)}: {', '.join(fields)} updated"
+                    f"item “{item.display_title}” of {day(item.meeting.date)}: {' and '.join(said)} updated"
                 )
 
     # --- Members -----------------------------------------------------------------------------
@@ -757,7 +758,7 @@ class CommitteeSync:
         )
         person.full_clean()
         person.save()
-        self.run.changes.append(f"{person.name} added from modern.gov")
+        self.changed(f"{person.name} added to the tracker's people")
         return person
 
 
@@ -795,7 +796,7 @@ def kind_of(title: str) -> str:
 
 def prefix_of(title: str) -> str:
     """References' prefix for a committee added from modern.gov: its initials ("CSOS")."""
-    words = re.findall(r"[A-Za-z]+", title)
+    words = re.findall(r"[A-Za-z]+", re.sub(r"['\u2019]s\b", "", title))
     initials = "".join(w[0].upper() for w in words if w.lower() not in {"and", "of", "the", "for"})
     return initials[:8] or "MG"
 
