@@ -14,6 +14,7 @@ FORBIDDEN = [
     ("actions", ("tracker",)),
     ("tracker/reminders", ("tracker.api", "tracker.site", "tracker.importer", "tracker.demo")),
     ("tracker/moderngov", ("tracker.api", "tracker.site", "tracker.importer", "tracker.demo")),
+    ("tracker/workbooks", ("tracker.api", "tracker.site", "tracker.importer", "tracker.demo")),
 ]
 
 ROOMS = [
@@ -26,6 +27,7 @@ ROOMS = [
     "tracker/importer",
     "tracker/demo",
     "tracker/moderngov",
+    "tracker/workbooks",
 ]
 
 
