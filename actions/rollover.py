@@ -12,6 +12,7 @@ carried and changes nothing; a dry run does everything, reports it, and rolls it
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actions.models import Action, ExecutiveResponse, Resolution
@@ -26,6 +27,7 @@ class RolloverReport:
     dry_run: bool
     annual_meeting: dt.date | None
     committees: list[CommitteeRollover] = field(default_factory=list)
+    skipped: list[tuple[Committee, str]] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -186,11 +188,28 @@ def roll_over(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        changes = rollover.read_membership_changes(memberships, chosen)
-        years = {}
+        years, refused = {}, {}
         for committee in chosen:
-            if committee.authority_id not in years:
-                years[committee.authority_id] = rollover.open_year(committee.authority, first)
+            if committee.authority_id in years or committee.authority_id in refused:
+                continue
+            try:
+                with transaction.atomic():
+                    years[committee.authority_id] = rollover.open_year(committee.authority, first)
+            except ValidationError as refusal:
+                if committees:  # named: every one of them must roll over
+                    raise
+                refused[committee.authority_id] = refusal
+        if not years:
+            raise next(iter(refused.values()))
+        # With no committee named, those of a council whose years do not lead to `year` (another
+        # council's history, say) are left as they are, and the report says why.
+        report.skipped = [
+            (c, " ".join(refused[c.authority_id].messages))
+            for c in chosen
+            if c.authority_id in refused
+        ]
+        chosen = [c for c in chosen if c.authority_id in years]
+        changes = rollover.read_membership_changes(memberships, chosen)
         on = today()
         for committee in chosen:
             previous, new, year_opened = years[committee.authority_id]

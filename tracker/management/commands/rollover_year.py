@@ -50,6 +50,8 @@ def describe(report: RolloverReport) -> list[str]:
         for line in entry.lines:
             why = f" ({line.why})" if line.why else ""
             lines.append(f"  {HEADINGS[line.outcome]} {line.kind}: {line.title}{why}")
+    for committee, why in report.skipped:
+        lines.append(f"{committee.name}: skipped ({why})")
     kinds = ("topic", "action", "recommendation")
     carried = ", ".join(f"{report.count(CARRIED, kind)} {kind}(s)" for kind in kinds)
     lines.append(
