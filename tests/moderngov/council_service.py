@@ -228,13 +228,19 @@ def handler_for(council: Council):
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that stops reading a huge answer, as it should, is no error here
+
+
 class Running:
     """The server, started in a thread on a free port of 127.0.0.1."""
 
     def __init__(self, council: Council):
         self.council = council
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(council))
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), handler_for(council))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
