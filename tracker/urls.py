@@ -2,6 +2,7 @@ from django.urls import path
 
 from tracker.reminders import link_pages
 from tracker.site import actions, committees, exports, meetings, mywork, programme
+from tracker.site.rollover import rollover_page
 
 app_name = "tracker"
 
@@ -55,4 +56,6 @@ urlpatterns = [
         name="committee-calendar",
     ),
     path("calendar/<str:token>.ics", exports.person_calendar, name="person-calendar"),
+    # Democratic services
+    path("rollover/", rollover_page, name="rollover"),
 ]
