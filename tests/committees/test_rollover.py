@@ -12,6 +12,9 @@ from actions.rollover import roll_over
 from committees.deferrals import defer_topic
 from committees.models import (
     LONDON,
+    Authority,
+    Committee,
+    Meeting,
     Membership,
     MunicipalYear,
     Person,
@@ -285,6 +288,31 @@ def test_a_year_that_cannot_be_rolled_into_is_refused_with_the_reason(
         roll_over(year)
     assert refused.value.message_dict == {"year": [message]}
     assert WorkProgramme.objects.count() == 1
+
+
+def test_with_no_committee_named_another_councils_committees_are_skipped_saying_why(
+    year_of_topics, committee
+):
+    hillside = Authority.objects.create(name="Hillside District Council", slug="hillside")
+    panel = Committee.objects.create(
+        authority=hillside, name="Hillside Scrutiny Panel", slug="hillside", reference_prefix="HS"
+    )
+    Meeting.objects.create(committee=panel, date=dt.date(2015, 9, 8))
+
+    report = roll_over("2018/19")
+
+    assert [e.committee for e in report.committees] == [committee]
+    assert [(c.slug, why) for c, why in report.skipped] == [
+        (
+            "hillside",
+            "2018/19 would not follow 2015/16, the latest municipal year of Hillside District "
+            "Council. Roll over into 2016/17 first.",
+        )
+    ]
+    assert not MunicipalYear.objects.filter(authority=hillside, start_date__year=2018).exists()
+    with pytest.raises(ValidationError) as refused:  # named, it must roll over or nothing does
+        roll_over("2018/19", committees=["childrens-services", "hillside"])
+    assert refused.value.message_dict["year"] == [report.skipped[0][1]]
 
 
 def test_an_unknown_committee_is_refused_by_its_slug(year_of_topics):
