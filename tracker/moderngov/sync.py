@@ -801,9 +801,10 @@ def prefix_of(title: str) -> str:
     return initials[:8] or "MG"
 
 
-def sync_configured_authorities(*, service_for=WebService) -> list[SyncRun]:
+def sync_configured_authorities(*, service_for=None) -> list[SyncRun]:
     """Every authority that names its modern.gov committees, each on its own: one that fails
     (or raises) is logged and the others still run."""
+    service_for = service_for or WebService
     runs = []
     for authority in Authority.objects.exclude(moderngov_url="").order_by("pk"):
         if not authority.moderngov_committee_ids:
