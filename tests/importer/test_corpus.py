@@ -18,13 +18,13 @@ SCORER = SHARED / "tools" / "score_minutes.py"
 
 # Reached on 24 cases; raise them as the importer improves, never lower them.
 FLOORS = {
-    "items": 0.88,
+    "items": 0.92,
     "titles": 1.00,
     "resolution_recall": 0.95,
     "resolution_precision": 1.00,
     "deferrals": 1.00,
-    "future_business": 0.94,
-    "header": 0.75,
+    "future_business": 1.00,
+    "header": 0.79,
 }
 
 pytestmark = pytest.mark.skipif(

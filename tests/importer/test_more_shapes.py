@@ -253,3 +253,63 @@ def test_a_review_continued_by_the_committee_joins_its_work_programme():
     )
     wp, _rb = requests_of(meeting)
     assert wp == ["Allotments review begun by the task group"]
+
+
+def test_headings_printed_as_agenda_sentences_are_found_by_their_gap():
+    gap, paragraph = "\n\n\n\n", "\n\n\n"
+    meeting = proposal(
+        "Meetings of the council are streamed online and recordings are kept for a year.\n\n"
+        "Apologies for absence"
+        + paragraph
+        + "Councillor Oak sent apologies."
+        + gap
+        + "To approve the minutes of the previous meeting pdf icon PDF 90 KB"
+        + paragraph
+        + "The minutes of the meeting held on 5 May 2025 were agreed."
+        + gap
+        + "To declare any interests members may have in the business on this agenda. Members "
+        "must say what the interest is."
+        + paragraph
+        + "None were declared."
+        + gap
+        + "Call in - Cabinet decision 7: sale of the old depot"
+        + paragraph
+        + "The Chair of the Harbour Scrutiny Committee has called in the decision."
+        + paragraph
+        + "Members asked about the valuation and the timetable."
+        + gap
+        + "Any other business which the Chair decides is urgent."
+        + paragraph
+        + "The Chair said he would be reporting back to the next Harbour Scrutiny Committee "
+        "meeting, held on Thursday 12 June 2025, on the depot.\n"
+    )
+    assert [i.title for i in meeting.items] == [
+        "Apologies for absence",
+        "To approve the minutes of the previous meeting",
+        "To declare any interests members may have in the business on this agenda. Members "
+        "must say what the interest is.",
+        "Call in - Cabinet decision 7: sale of the old depot",
+        "Any other business which the Chair decides is urgent.",
+    ]
+    assert meeting.committee == "Harbour Scrutiny Committee"
+    [request] = meeting.report_back_requests
+    assert request.target.text == (
+        "the next Harbour Scrutiny Committee meeting, held on Thursday 12 June 2025"
+    )
+    assert request.target.date == "2025-06-12"
+
+
+def test_paragraphs_set_apart_like_headings_are_not_items_without_standing_business():
+    meeting = proposal(
+        "Harbour Scrutiny Committee\nThursday 6 March 2025\n\n"
+        "1. Ferry Fares\n\nThe Committee discussed fares."
+        + "\n\n\n\n"
+        + "Members asked about concessions."
+        + "\n\n\n\n"
+        + "The Chair thanked the officers.\n\n"
+        "2. Harbour Walls\n\nRESOLVED that the survey be noted.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (1, "Ferry Fares"),
+        (2, "Harbour Walls"),
+    ]

@@ -88,7 +88,8 @@ SEASONS = {
 # forms first so that "the next meeting on 13 February 2018" is one target, not two.
 TARGET_PHRASE = re.compile(
     r"(?:the\s+)?(?:next|following|subsequent|first)\s+(?:[\w'&-]+\s+){0,10}?(?:meeting|committee|panel|sub-committee|session)(?:\s+meeting)?"
-    r"(?:\s+(?:on|in|of)\s+(?:(?:the\s+)?"
+    # "... on 13 February 2018", ", held on Thursday 12 October 2023"
+    r"(?:,?\s+(?:(?:to\s+be\s+)?held\s+)?(?:on|in|of)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:(?:the\s+)?"
     + DATE_PATTERN.replace("?P<", "?P<x")
     + r"|"
     + _MONTH_ALT

@@ -78,9 +78,27 @@ def _clean_committee(name: str) -> str:
         name,
         flags=re.I,
     )
+    # "Chair of the X Committee", "Forward Work Programme of the X Committee": the body is X
+    # (unless what comes before "of the" is a body itself: "Health Panel of the Y Board")
+    name = _without_owner(name)
     if name.isupper():
         name = name.title().replace("'S ", "'s ")
     return name
+
+
+def _without_owner(name: str) -> str:
+    """ "Chair of the X Committee" is X; "Chair of the Committee" names no committee ("")."""
+    owner = re.match(
+        r"^(?P<before>(?:[A-Z][\w'\u2019-]*\s+){1,4})of\s+the\s+(?P<body>[A-Z].+)$", name
+    )
+    if owner and not _COMMITTEE_WORD.search(owner["before"]) and _BODY_END.search(owner["body"]):
+        return owner["body"] if len(owner["body"].split()) >= 2 else ""
+    return name
+
+
+_BODY_END = re.compile(
+    r"\b(?:committee|sub-committee|panel|board|commission|forum|cabinet)\s*$", re.I
+)
 
 
 def _header_date(match: re.Match) -> dt.date | None:
@@ -344,6 +362,16 @@ def _item_title(lines: list[str], index: int) -> bool:
     return any(line.lower().rstrip(" :") == "minutes" and line.endswith(":") for line in following)
 
 
+# a header line ends with the body's name (perhaps a short suffix: "(DCC)", "- Minutes");
+# "Call in - Cabinet decision 7: sale of the depot" is an item's title
+_NAME_AT_END = re.compile(
+    r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum|council)\b(?:\W+\w+){0,3}\W*$",
+    re.I,
+)
+# "The Chair of the X Committee has called in the following": a sentence, not a header line
+_SENTENCE_VERB = re.compile(r"\b(?:has|have|had|was|were|is|are|will|would|shall|should)\b", re.I)
+
+
 def _guessed_header(lines: list[str]) -> _Segment | None:
     """No header we know: the first line naming a committee-like body and the meeting's date
     near the top ("held on" / "took place on" a date, else the first full date), flagged as
@@ -355,8 +383,10 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
             i
             for i in top
             if _BODY_LINE.search(lines[i])
+            and _NAME_AT_END.search(lines[i])
             and len(lines[i]) < 120
             and lines[i][-1] not in ".:;,"
+            and not _SENTENCE_VERB.search(lines[i])
             and not _item_title(lines, i)
         ),
         None,
@@ -375,6 +405,10 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
     if body is None or dated is None:
         return None
     index, match = dated
+    if sum(1 for i in top if min(body, index) < i < max(body, index)) > 6:
+        # a header keeps its committee and date together: a body named here and a date far
+        # below it are more likely an item's title and a sentence of its minutes
+        return None
     committee = _clean_committee(lines[body])
     day = _header_date(match)
     segment = _Segment(committee, day, None, None, max(body, index) + 1, len(lines), "printed")
@@ -416,7 +450,12 @@ def named_in_text(lines: list[str]) -> _Segment:
         counts: dict[str, int] = {}
         for _, line in text_lines:
             for match in _BODY_NAME.finditer(line):
-                name = re.sub(r"^(?:The|A|An|Minutes\s+of\s+the|Minutes)\s+", "", match.group(0))
+                name = re.sub(
+                    r"^(?:(?:That|And|But|If|When|Where|As|So)\s+)?(?:the|The|A|An|Minutes\s+of\s+the|Minutes)\s+",
+                    "",
+                    match.group(0),
+                )
+                name = _without_owner(name)
                 if len(name.split()) >= 2:
                     counts[name] = counts.get(name, 0) + 1
         if counts:

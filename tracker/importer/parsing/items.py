@@ -430,6 +430,74 @@ def _full_stop_title(line: str) -> bool:
     )
 
 
+# The business every agenda carries, however a council words it: a page that prints no item
+# numbers shows by these titles how it sets its headings apart.
+_STANDING_TITLE = re.compile(
+    r"^(?:apologies(?:\s+for\s+absence)?|declarations?\s+of\s+(?:\w+\s+)?interests?|to\s+declare\s+any\s+interests?"
+    r"|(?:to\s+(?:sign|approve|confirm|agree|receive)\s+)?(?:the\s+)?minutes(?:\s+of\s+(?:the\s+)?(?:previous|last)\s+meeting)?"
+    r"|any\s+other\s+(?:urgent\s+)?business|urgent\s+(?:business|items?)|chair(?:man|person)?['\u2019]?s\s+(?:announcements|business|communications)"
+    r"|public\s+(?:questions?|participation|forum)|(?:forward\s+)?work\s+programme|date\s+of\s+(?:the\s+)?next\s+meeting"
+    r"|exclusion\s+of\s+(?:the\s+)?(?:press|public))\b",
+    re.I,
+)
+
+
+# "The minutes of the last meeting were agreed": what was done, not a title
+_REPORTED = re.compile(r"\b(?:was|were|had|has|have\s+been)\b", re.I)
+
+
+def _gap_before(lines: list[str], index: int, start: int) -> int:
+    gap = 0
+    while index - gap - 1 >= start and not lines[index - gap - 1]:
+        gap += 1
+    return gap
+
+
+def _headings_by_gap(lines: list[str], start: int, end: int) -> list[_Heading]:
+    """A page with no item numbers whose items are set apart by a wider gap than its
+    paragraphs: the gap is learned from the standing business ("Apologies for absence", "To
+    declare any interests ...", "Any other business ..."), whose titles may be whole agenda
+    sentences; every line after such a gap is then a heading, whatever its wording."""
+    paragraphs = [
+        (index, _gap_before(lines, index, start))
+        for index in range(start, end)
+        if lines[index] and (index == start or not lines[index - 1])
+    ]
+    standing = [
+        (index, gap)
+        for index, gap in paragraphs
+        if _STANDING_TITLE.match(lines[index])
+        and not _REPORTED.search(lines[index])
+        and (index + 1 >= end or not lines[index + 1])
+    ]
+    gaps = [gap for _index, gap in standing if gap >= 2]
+    if len(gaps) < 2:
+        return []
+    wide = max(sorted(set(gaps)), key=gaps.count)  # the gap most of them follow
+    if gaps.count(wide) < 2:
+        return []
+    # the paragraphs' own gap must be narrower: most paragraphs follow a narrower gap
+    narrower = sum(gap < wide for _index, gap in paragraphs)
+    if narrower * 2 < len(paragraphs):
+        return []
+    headings = []
+    for index, gap in paragraphs:
+        line = lines[index]
+        if gap < wide and not (
+            _STANDING_TITLE.match(line) and not _REPORTED.search(line) and gap >= 1
+        ):
+            continue
+        if index + 1 < end and lines[index + 1]:
+            continue  # a heading is a paragraph of one line
+        if _BULLET.match(line) or _PART_MARKER.match(line) or _DECISION_START.match(line):
+            continue
+        title = _clean_title(line)
+        if not title or len(title) > 300 or not (title[0].isupper() or title[0] in "\"'("):
+            continue
+        headings.append(_Heading(index, None, title, index + 1))
+    return headings
+
+
 def _minutes_follow(lines: list[str], index: int, end: int) -> bool:
     """A title with "Minutes:" under it (perhaps after the agenda's "To receive ..." line)."""
     seen = 0
@@ -469,6 +537,9 @@ def _headings(lines: list[str], segment: _Segment) -> list[_Heading]:
         chain = _labelled_before(lines, candidates, chain) + chain
         return _drop_headings_inside_decisions(lines, chain)
     unnumbered = _unnumbered_headings(lines, start, segment.end)
+    by_gap = _headings_by_gap(lines, start, segment.end)
+    if len(by_gap) > len(unnumbered):
+        unnumbered = by_gap
     return chain if chain and weight >= len(unnumbered) else unnumbered
 
 

@@ -59,7 +59,7 @@ _WP_SCHEDULED = re.compile(
 _WP_CONTEXT = re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I)
 
 _REPORT_BACK = re.compile(
-    r"\b(?:report(?:ed)?\s+back|come\s+back|come\s+to\s+(?:this|the|a\s+future)\s+(?:committee|panel|board|sub-committee)|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
+    r"\b(?:report(?:ed|ing)?\s+back|come\s+back|come\s+to\s+(?:this|the|a\s+future)\s+(?:committee|panel|board|sub-committee)|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
     r"|be\s+(?:presented|reported|brought|submitted|considered|provided|received)\b"
     r"|receive[sd]?\s+(?:a|an|the|further|regular|another)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)"
     r"|(?:report|update|briefing|presentation)\s+(?:be|to\s+be|would\s+be|is\s+to\s+be)\s+(?:brought|submitted|presented|provided|made|given)"
@@ -69,7 +69,8 @@ _REPORT_BACK = re.compile(
     re.I,
 )
 _REQUESTED = re.compile(
-    r"\b(?:requested|asked|agreed|undertook|requested\s+that|asked\s+that)\b|\bwould\s+(?:prepare|bring|present|provide|submit)\b",
+    r"\b(?:requested|asked|agreed|undertook|requested\s+that|asked\s+that)\b|\bwould\s+(?:prepare|bring|present|provide|submit)\b"
+    r"|\b(?:would|will)\s+(?:be\s+reporting|report)\s+back\b",
     re.I,
 )
 _UNDERTAKING = re.compile(
