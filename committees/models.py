@@ -128,6 +128,12 @@ class Authority(models.Model):
                     "whole numbers such as [144, 163]."
                 }
             )
+        if self.moderngov_url and not self.moderngov_url.lower().startswith(
+            ("https://", "http://")
+        ):
+            raise ValidationError(
+                {"moderngov_url": "Give the modern.gov site's web address (https://...)."}
+            )
         if ids and not self.moderngov_url:
             raise ValidationError(
                 {"moderngov_url": "Give the modern.gov address the committee ids belong to."}

@@ -161,3 +161,42 @@ def test_an_answer_for_another_committee_is_refused():
     with pytest.raises(AnswerRefused) as refused:
         answers.meetings(body, 144)
     assert str(refused.value) == "asked for committee 144, the answer is another's"
+
+
+@pytest.mark.django_db
+def test_a_service_that_redirects_is_not_followed_and_says_where_it_went(
+    authority, web, council, december_2026, monkeypatch
+):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Moved(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(301)
+            self.send_header(
+                "Location", "https://democracy.riverside.example/mgWebService.asmx/GetCommittees"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Moved)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    authority.moderngov_url = url
+    authority.moderngov_committee_ids = [CHILDREN]
+    authority.save()
+    try:
+        outcome = sync_authority(authority, service=WebService(url, pause=0, timeout=0.5))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert outcome.run.faults == [
+        f"The list of committees could not be read: GetCommittees(): HTTP 301 from "
+        f"{url}/mgWebService.asmx/GetCommittees: the service is at "
+        "https://democracy.riverside.example/mgWebService.asmx/GetCommittees; give that site's "
+        "address on the authority (asked 1 time). Nothing changed."
+    ]

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from actions.models import Action, Resolution
 from committees.deferrals import defer_item
@@ -470,3 +471,55 @@ def test_meetings_and_items_gone_from_modern_gov_are_kept_and_reported(
         "Item “GP Access” of 20 January 2027: modern.gov says it is no longer on the agenda; the "
         "tracker says it is kept here",
     ]
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_moved_meeting_says_the_sync_moved_it(
+    riverside, council, service, december_2026
+):
+    sync(riverside, service)
+    council.meeting(6001).date = D(2027, 1, 27)
+
+    sync(riverside, service)
+
+    latest = Meeting.objects.get(moderngov_id=6001).history.first()
+    assert (latest.date, latest.history_change_reason, latest.history_user) == (
+        D(2027, 1, 27),
+        "modern.gov sync",
+        None,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        (
+            {
+                "moderngov_url": "https://democracy.riverside.example",
+                "moderngov_committee_ids": ["144"],
+            },
+            {
+                "moderngov_committee_ids": [
+                    "Give a list of modern.gov committee ids, whole numbers such as [144, 163]."
+                ]
+            },
+        ),
+        (
+            {"moderngov_url": "", "moderngov_committee_ids": [144]},
+            {"moderngov_url": ["Give the modern.gov address the committee ids belong to."]},
+        ),
+        (
+            {"moderngov_url": "ftp://democracy.riverside.example", "moderngov_committee_ids": []},
+            {"moderngov_url": ["Give the modern.gov site's web address (https://...)."]},
+        ),
+    ],
+)
+def test_an_authority_refuses_an_unusable_modern_gov_setting(authority, fields, errors):
+    for name, value in fields.items():
+        setattr(authority, name, value)
+    with pytest.raises(ValidationError) as refused:
+        authority.full_clean()
+    assert {
+        k: v for k, v in refused.value.message_dict.items() if k.startswith("moderngov")
+    } == errors

@@ -11,6 +11,14 @@ from tracker.moderngov.models import Difference, ModernGovAuthority, SyncRun
 
 
 class ReadOnly(admin.ModelAdmin):
+    """Officers (staff) read these pages; only the sync writes them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
     def has_add_permission(self, request):
         return False
 
@@ -110,9 +118,6 @@ class ModernGovAuthorityAdmin(ReadOnly):
             lines(run.changes),
             lines(run.faults),
         )
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
 
 
 @admin.register(SyncRun)

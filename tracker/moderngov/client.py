@@ -92,6 +92,14 @@ class WebService:
                 allow_redirects=False,
                 headers={"User-Agent": USER_AGENT, "Accept": "text/xml"},
             ) as response:
+                if response.is_redirect:
+                    fault = ServiceFault(
+                        f"HTTP {response.status_code} from {url}: the service is at "
+                        f"{response.headers.get('Location', 'another address')[:200]}; give "
+                        "that site's address on the authority"
+                    )
+                    fault.retry = False
+                    raise fault
                 if response.status_code != 200:
                     fault = ServiceFault(f"HTTP {response.status_code} from {url}")
                     # A page or a method that is not there will not appear on a second try.

@@ -243,14 +243,22 @@ def apply_committee(service, authority, entry, run, outcome, dry_run) -> bool:
             CommitteeSync(authority, entry, meetings, run, outcome, dry_run).apply()
             if dry_run:
                 transaction.set_rollback(True)
-    except (ValidationError, DatabaseError) as exc:
+    except Exception as exc:  # rolled back whole; the other committees go on
         del run.changes[changes_before:]
         del outcome.differences[differences_before:]
-        said = "; ".join(exc.messages) if isinstance(exc, ValidationError) else type(exc).__name__
+        if isinstance(exc, ValidationError):
+            said = "; ".join(exc.messages)
+        elif isinstance(exc, DatabaseError):
+            said = f"the database refused it: {type(exc).__name__}"
+        else:
+            said = f"an error in the tracker: {type(exc).__name__}"
         run.faults.append(f"{name}: could not be applied ({said}). Nothing of it changed.")
         log.exception("modern.gov committee %s of %s not applied", entry.id, authority)
         return False
     return True
+
+
+REASON = "modern.gov sync"
 
 
 class CommitteeSync:
@@ -377,6 +385,7 @@ class CommitteeSync:
         meeting = meetings.filter(moderngov_id__isnull=True, date=entry.date).first()
         if meeting is not None:
             meeting.moderngov_id = entry.id
+            meeting._change_reason = REASON
             meeting.save(update_fields=["moderngov_id"])
             self.changed(f"meeting of {day(meeting.date)} linked to modern.gov meeting {entry.id}")
             self.update_meeting(meeting, entry)
@@ -408,6 +417,7 @@ class CommitteeSync:
                 f"it is not added ({'; '.join(exc.messages)})",
             )
             return None
+        meeting._change_reason = REASON
         meeting.save()
         self.changed(f"meeting of {day(meeting.date)} added")
         return meeting
@@ -421,6 +431,7 @@ class CommitteeSync:
             meeting.venue = entry.venue
             fields.append("venue")
         if fields:
+            meeting._change_reason = REASON
             meeting.save()
             self.changed(
                 f"meeting of {day(meeting.date)}: {' and '.join(f.replace('start_', '') for f in fields)} updated"
@@ -465,6 +476,7 @@ class CommitteeSync:
                 f"it stays ({'; '.join(exc.messages)})",
             )
             return
+        meeting._change_reason = REASON
         meeting.save()
         stopped = stop_waiting_reminders(
             meeting,
@@ -486,12 +498,14 @@ class CommitteeSync:
                 return False
             was_closed = meeting.status in Meeting.CLOSED_STATUSES
             meeting.status = wanted
+            meeting._change_reason = REASON
             meeting.save(update_fields=["status"])
             self.changed(f"meeting of {day(meeting.date)} {wanted.label.lower()} in modern.gov")
             return not was_closed
         if said in PLANNED:
             if meeting.status in Meeting.CLOSED_STATUSES:
                 meeting.status = Status.SCHEDULED
+                meeting._change_reason = REASON
                 meeting.save(update_fields=["status"])
                 self.changed(f"meeting of {day(meeting.date)} scheduled again in modern.gov")
             return False
@@ -548,6 +562,7 @@ class CommitteeSync:
                 if item is not None:
                     unlinked.remove(item)
                     item.moderngov_id = upstream.id
+                    item._change_reason = REASON
                     item.save(update_fields=["moderngov_id"])
                     self.changed(
                         f"item “{item.display_title}” of {day(meeting.date)} linked to modern.gov"
@@ -597,6 +612,7 @@ class CommitteeSync:
         )
         topic = self.topic_continued(meeting, upstream)
         item.full_clean()
+        item._change_reason = REASON
         item.save()
         self.changed(f"item “{item.display_title}” added to the meeting of {day(meeting.date)}")
         if topic is not None:
@@ -604,6 +620,7 @@ class CommitteeSync:
                 move_topic(topic, to_meeting=meeting)
             item.topic = topic
             item.full_clean()
+            item._change_reason = REASON
             item.save(update_fields=["topic"])
             self.changed(f"item “{item.display_title}” continues the topic “{topic.display_title}”")
 
@@ -671,6 +688,7 @@ class CommitteeSync:
             )
         if fields:
             item.full_clean()
+            item._change_reason = REASON
             item.save(update_fields=fields)
             said = [name for name in fields if name != "position"]  # the order alone is no news
             if said:
