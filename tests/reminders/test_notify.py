@@ -28,6 +28,7 @@ from committees.exemption import make_exempt
 from committees.models import LONDON, AgendaItem
 from tracker.reminders import outbox
 from tracker.reminders.ledger import Reminder
+from tracker.reminders.notify import NotifyRefused
 
 DEV = "dev.okafor@riverside.example"
 PRIYA = "priya.shah@riverside.example"
@@ -352,6 +353,33 @@ def test_an_exempt_item_reaches_notify_by_its_public_title_only(
         assert "A residential care contract" in request["personalisation"]["subject"]
         assert "Elm House" not in request["personalisation"]["subject"]
         assert "Closure of Elm House" not in sent
+
+
+def test_djangos_own_mail_goes_through_notify_with_the_template_for_every_rule(notify):
+    sent = mail.send_mail(
+        "Password reset", "Follow the link to reset it.", None, ["lee.hart@riverside.example"]
+    )
+
+    assert sent == 1
+    [request] = notify.received
+    assert request["email_address"] == "lee.hart@riverside.example"
+    assert request["template_id"] == TEMPLATE
+    assert request["personalisation"] == {
+        "subject": "Password reset",
+        "body": "Follow the link to reset it.",
+    }
+
+
+def test_djangos_own_mail_refused_by_notify_raises_unless_told_to_fail_silently(notify):
+    notify.script = [INVALID_ADDRESS, INVALID_ADDRESS]
+    with pytest.raises(NotifyRefused, match="Notify answered 400: ValidationError"):
+        mail.send_mail("Password reset", "Follow the link.", None, ["not-an-address"])
+    assert (
+        mail.send_mail(
+            "Password reset", "Follow the link.", None, ["not-an-address"], fail_silently=True
+        )
+        == 0
+    )
 
 
 # --- Settings: EMAIL_BACKEND=notify refuses to start without what it needs ------------------
