@@ -313,3 +313,17 @@ def test_paragraphs_set_apart_like_headings_are_not_items_without_standing_busin
         (1, "Ferry Fares"),
         (2, "Harbour Walls"),
     ]
+
+
+def test_the_item_asking_whether_business_is_exempt_is_itself_public():
+    meeting = proposal(
+        "Harbour Scrutiny Committee\nThursday 6 March 2025\n\n"
+        "1 Apologies for Absence\n\nNone.\n\n\n"
+        "2 Matters to be Considered in Private\n"
+        "To decide whether any item holds information exempt from publication under Part 1 of "
+        "Schedule 12A to the Local Government Act 1972.\n\n\n"
+        "RESOLVED: That every item be taken in public.\n\n\n"
+        "3 Ferry Fares\n\nRESOLVED: That the fares report be noted.\n"
+    )
+    assert [(i.number, i.exempt) for i in meeting.items] == [(1, False), (2, False), (3, False)]
+    assert not any("exempt" in w for w in meeting.warnings)

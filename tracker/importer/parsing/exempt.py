@@ -24,6 +24,12 @@ _EXEMPT_PARAGRAPH = re.compile(
     r"\bparagraphs?\s+(?P<n>[1-7])\b(?=[^.]{0,80}\bschedule\s+12\s*a\b)", re.I
 )
 _QUOTED = re.compile(r'"[^"]*"')
+# The standing item that asks *whether* any business is exempt ("To determine whether items
+# contain exempt information ... RESOLVED: That all items be considered in public") is public.
+_DECIDES_WHETHER = re.compile(
+    r"\b(?:whether|if)\b[^.]{0,80}\bexempt\b|\b(?:considered|taken|heard|held)\s+in\s+public\b",
+    re.I,
+)
 
 
 def _exempt_state(item: ItemProposal, body: list[str], excluded: bool) -> tuple[bool, bool]:
@@ -42,7 +48,11 @@ def _exempt_state(item: ItemProposal, body: list[str], excluded: bool) -> tuple[
     exempt = (
         title_exempt
         or bool(excluded)
-        or bool(_EXEMPT_MARK.search(text[:400]) and re.search(r"\bexempt\b", text[:400], re.I))
+        or bool(
+            _EXEMPT_MARK.search(text[:400])
+            and re.search(r"\bexempt\b", text[:400], re.I)
+            and not _DECIDES_WHETHER.search(text[:600])
+        )
     )
     return exempt, excluded
 
