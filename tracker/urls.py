@@ -1,7 +1,15 @@
 from django.urls import path
 
 from tracker.reminders import link_pages
-from tracker.site import actions, committees, exports, meetings, mywork, programme
+from tracker.site import (
+    actions,
+    committees,
+    exports,
+    meeting_business,
+    meetings,
+    mywork,
+    programme,
+)
 from tracker.site.rollover import rollover_page
 
 app_name = "tracker"
@@ -38,8 +46,18 @@ urlpatterns = [
     path("topics/<int:pk>/defer/", programme.topic_defer, name="topic-defer"),
     path("topics/<int:pk>/merge/", programme.topic_merge, name="topic-merge"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/items/add/", meeting_business.item_add, name="item-add"),
+    path("meetings/<int:pk>/attendance/", meeting_business.attendance, name="meeting-attendance"),
+    path(
+        "meetings/<int:pk>/attendance/<int:row>/remove/",
+        meeting_business.attendance_remove,
+        name="attendance-remove",
+    ),
+    path("items/<int:pk>/outcome/", meeting_business.item_outcome, name="item-outcome"),
+    path("items/<int:pk>/defer/", meeting_business.item_defer, name="item-defer"),
     path("actions/<int:pk>/", actions.action_detail, name="action"),
     path("actions/<int:pk>/sign-off/", actions.action_sign_off, name="action-sign-off"),
+    path("actions/<int:pk>/owner/", actions.action_assign, name="action-assign"),
     path("resolutions/<int:pk>/", actions.resolution_detail, name="resolution"),
     path(
         "reports/<str:kind>/<int:pk>/received/",

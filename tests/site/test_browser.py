@@ -238,15 +238,31 @@ def test_no_main_page_is_wider_than_the_screen(page, world, december):
             assert response.status == 200, url
             measured[(name, width)] = page.evaluate("document.documentElement.scrollWidth")
             snap(page, f"width-{width}-{name}")
-            # The menu is one row (its entries share a top), inside the screen's width.
-            tops = page.locator(".header nav li").evaluate_all(
-                "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
-            )
-            menu_right = page.locator(".header nav").evaluate(
-                "n => n.getBoundingClientRect().right"
-            )
-            rows[(name, width)] = (len(set(tops)), menu_right <= width)
+            rows[(name, width)] = menu_of(page, width)
     too_wide = {key: px for key, px in measured.items() if px > key[1]}
     assert too_wide == {}
     assert len(measured) == 16
-    assert set(rows.values()) == {(1, True)}
+    # On a laptop the menu is one row; on a phone it folds behind "Menu" and opens as a
+    # list, one entry a row, inside the screen.
+    assert {rows[(name, 1280)] for name in pages} == {("no toggle", 1, True)}
+    assert {rows[(name, 390)] for name in pages} == {("folded, then opens", 6, True)}
+
+
+def menu_of(page, width: int) -> tuple[str, int, bool]:
+    """How the header menu shows: its toggle, how many rows its entries take, and whether it
+    keeps inside the screen."""
+    toggle = page.get_by_role("button", name="Menu")
+    entries = page.locator(".header nav li")
+    if toggle.is_visible():
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not entries.first.is_visible()
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        state = "folded, then opens"
+    else:
+        state = "no toggle"
+    tops = entries.evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+    )
+    rights = entries.evaluate_all("items => items.map(i => i.getBoundingClientRect().right)")
+    return state, len(set(tops)), max(rights) <= width

@@ -178,8 +178,13 @@ def test_committee_actions_filters_by_status_owner_and_rag(client, world, clock,
 
 def test_committee_actions_says_what_is_wrong_with_a_filter(client, world, priya):
     login(client, priya)
-    page = text_of(client.get("/committees/childrens-services/actions/?since=31-02-2018"))
-    assert "There is a problem Enter a real date, like 12 12 2017." in page
+    url = "/committees/childrens-services/actions/"
+    page = text_of(client.get(url + "?since_day=31&since_month=2&since_year=2018"))
+    assert "There is a problem Open on or after must be a real date." in page
+    page = text_of(client.get(url + "?since_day=1&since_year=2018"))
+    assert "There is a problem Open on or after must include a month." in page
+    page = text_of(client.get(url + "?since=31-02-2018"))
+    assert "There is a problem Open on or after must be a real date." in page
 
 
 def test_committee_actions_are_paged(client, committee, december_item, dev, priya):
@@ -222,15 +227,19 @@ def test_update_form_keeps_input_and_says_what_is_wrong(client, world, clock, de
     login(client, dev)
     response = client.post(
         world["figures"].get_absolute_url(),
-        {"text": "", "rag": "RED", "as_of": "2018-02-01"},
+        {"text": "", "rag": "RED", "as_of_day": "1", "as_of_month": "2", "as_of_year": "2018"},
     )
     assert response.status_code == 400
     page = text_of(response)
-    assert "There is a problem Say what has happened since the last update." in page
-    assert "The reporting date cannot be in the future." in page
+    assert (
+        "There is a problem Say what has happened since the last update. "
+        "The reporting date cannot be in the future."
+    ) in page
     html = response.content.decode()
     assert '<option value="RED" selected>' in html
-    assert 'value="2018-02-01"' in html
+    assert 'name="as_of_day" value="1"' in html
+    assert 'name="as_of_month" value="2"' in html
+    assert 'name="as_of_year" value="2018"' in html
     assert not ActionUpdate.objects.filter(rag="RED", action=world["figures"]).exists()
 
 

@@ -4,17 +4,22 @@ a resolution's page; and recording that a report went in. Changes go through
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from actions.models import Action, ActionUpdate, Resolution
 from actions.progress import record_update, sign_off
-from committees.models import AgendaItem, WorkProgrammeTopic
+from committees.models import AgendaItem, Meeting, WorkProgrammeTopic
 from committees.reports import record_report_submitted
 from tracker.reminders.link_forms import add_errors
 from tracker.site.common import on_date
-from tracker.site.forms import ActionUpdateForm, SignOffForm
+from tracker.site.forms import ActionUpdateForm, AssignActionForm, SignOffForm
+from tracker.site.meeting_business import REFUSAL, is_clerk
+
+# The sign-off form shares the action page with the update form: its own ids.
+SIGN_OFF = {"auto_id": "id_sign_off_%s"}
 
 
 def _action(request, pk) -> Action:
@@ -59,7 +64,8 @@ def _render_action(request, action, update_form=None, sign_off_form=None, status
             "updates": updates,
             "days_late": action.days_late(on_date()),
             "update_form": update_form or (ActionUpdateForm() if may_update else None),
-            "sign_off_form": sign_off_form or (SignOffForm() if may_sign_off else None),
+            "sign_off_form": sign_off_form or (SignOffForm(**SIGN_OFF) if may_sign_off else None),
+            "may_assign": action.is_open and is_clerk(user),
         },
         status=status,
     )
@@ -101,7 +107,7 @@ def action_sign_off(request, pk):
         raise PermissionDenied(
             "Only the committee's chair or vice-chair, or an officer, signs off."
         )
-    form = SignOffForm(request.POST)
+    form = SignOffForm(request.POST, **SIGN_OFF)
     if form.is_valid():
         try:
             sign_off(action, text=form.cleaned_data["text"], by=request.user)
@@ -111,6 +117,63 @@ def action_sign_off(request, pk):
             messages.success(request, f"{action.reference} is signed off as completed.")
             return redirect(action.get_absolute_url())
     return _render_action(request, action, sign_off_form=form, status=400)
+
+
+def _due(action: Action) -> str:
+    parts = []
+    if action.due_date:
+        parts.append(f"{action.due_date:%-d %B %Y}")
+    if action.due_back_meeting_id:
+        parts.append(f"back to the meeting of {action.due_back_meeting.date:%-d %B %Y}")
+    return " and ".join(parts) or "no date set"
+
+
+def action_assign(request, pk):
+    """Democratic services name an open action's owner and when it is due (a date, a
+    meeting it comes back to, or both). Saved under the action's own rules, as the API saves
+    it; the overdue reminders follow the new due date and owner."""
+    if not is_clerk(request.user):
+        raise PermissionDenied(REFUSAL)
+    action = _action(request, pk)
+    meetings = Meeting.objects.filter(committee_id=action.committee_id).order_by("date")
+    form = AssignActionForm(
+        request.POST if request.method == "POST" else None,
+        meetings=meetings,
+        council=action.committee.authority.name,
+        initial={
+            "owner": action.owner_id,
+            "due_date": action.due_date,
+            "due_back_meeting": action.due_back_meeting_id,
+        },
+    )
+    if not action.is_open:
+        messages.error(
+            request,
+            f"{action.reference} is {action.get_status_display().lower()}: only an open "
+            "action's owner and due date can be changed.",
+        )
+        return redirect(action.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                fresh = Action.objects.select_for_update().get(pk=action.pk)
+                for name in ("owner", "due_date", "due_back_meeting"):
+                    setattr(fresh, name, form.cleaned_data[name])
+                fresh.full_clean()
+                fresh._history_user = request.user
+                fresh.save()
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            owner = fresh.owner.name if fresh.owner else "no owner yet"
+            messages.success(request, f"{action.reference} is saved: {owner}, due {_due(fresh)}.")
+            return redirect(action.get_absolute_url())
+    return render(
+        request,
+        "tracker/pages/action_assign.html",
+        {"action": action, "committee": action.committee, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def resolution_detail(request, pk):

@@ -1,10 +1,13 @@
-"""A meeting's page: its agenda and outcomes, attendance, and what it expects to receive."""
+"""A meeting's page: its agenda and outcomes, attendance, and what it expects to receive; for
+democratic services, the controls that record them (`tracker.site.meeting_business`)."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from actions.models import Action, Resolution
 from committees.models import AgendaItem, Attendance, Deferral, Meeting, WorkProgrammeTopic
+from tracker.site.forms import OutcomeForm
+from tracker.site.meeting_business import is_clerk
 
 
 def meeting_detail(request, pk):
@@ -72,5 +75,8 @@ def meeting_detail(request, pk):
             "deferred_in": deferred_in,
             "previous": around.filter(date__lt=meeting.date).order_by("-date").first(),
             "next": around.filter(date__gt=meeting.date).order_by("date").first(),
+            # Democratic services record the meeting's business here; no one else sees how.
+            "clerk": is_clerk(user),
+            "outcomes": OutcomeForm.base_fields["outcome"].choices,
         },
     )

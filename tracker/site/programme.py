@@ -154,7 +154,12 @@ def topic_add(request, pk):
     year_meetings = _targets(request.user, programme.committee).filter(
         municipal_year=programme.municipal_year
     )
-    form = TopicForm(request.POST or None, meetings=meetings, year_meetings=year_meetings)
+    form = TopicForm(
+        request.POST if request.method == "POST" else None,
+        meetings=meetings,
+        year_meetings=year_meetings,
+        council=programme.committee.authority.name,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             topic = add_topic(programme, by=request.user, **form.cleaned_data)
@@ -181,7 +186,9 @@ def _move(request, pk, form_class, heading, button):
     topic = _steered_topic(request, pk)
     programme = topic.work_programme
     meetings = [m for m in _targets(request.user, programme.committee) if m != topic.target_meeting]
-    form = form_class(request.POST or None, topic=topic, meetings=meetings)
+    form = form_class(
+        request.POST if request.method == "POST" else None, topic=topic, meetings=meetings
+    )
     if request.method == "POST" and form.is_valid():
         try:
             deferral = move_topic(
@@ -241,7 +248,7 @@ def topic_merge(request, pk):
         .exclude(pk=keep.pk)
         .order_by("title")
     )
-    form = MergeTopicForm(request.POST or None, topics=others)
+    form = MergeTopicForm(request.POST if request.method == "POST" else None, topics=others)
     if request.method == "POST" and form.is_valid():
         merged = form.cleaned_data["merge"]
         try:
@@ -259,8 +266,8 @@ def topic_merge(request, pk):
             "committee": programme.committee,
             "topic": keep,
             "form": form,
-            "heading": "Merge a topic into this one",
-            "button": "Merge topics",
+            "heading": "Merge another topic into this one",
+            "button": "Merge into this topic",
         },
         status=400 if form.is_bound and form.errors else 200,
     )
