@@ -127,3 +127,15 @@ def test_too_many_membership_lines_are_refused(client, priya, ending_year):
     response = client.post(URL, {"year": "2018/19", "memberships": lines})
     assert response.status_code == 400
     assert "Give at most 500 membership changes at a time, not 501." in text(response)
+
+
+def test_the_old_programme_lists_a_carried_topic_among_the_closed_ones(client, priya, ending_year):
+    client.force_login(priya.user)
+    client.post(URL, {"year": "2018/19", "confirm": "yes"})
+    old = WorkProgramme.objects.get(municipal_year__start_date=dt.date(2017, 5, 1))
+
+    closed = text(client.get(f"/work-programmes/{old.pk}/?status=closed"))
+    assert "Merged, withdrawn or carried over" in closed
+    assert "Foster carer recruitment" in closed
+    assert "Carried over" in closed
+    assert "Foster carer recruitment" not in text(client.get(f"/work-programmes/{old.pk}/"))

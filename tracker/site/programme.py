@@ -20,8 +20,12 @@ STATUS_FILTERS = {
     "active": ("Planned or deferred", WorkProgrammeTopic.ACTIVE_STATUSES),
     "considered": ("Considered", (WorkProgrammeTopic.Status.CONSIDERED,)),
     "closed": (
-        "Merged or withdrawn",
-        (WorkProgrammeTopic.Status.MERGED, WorkProgrammeTopic.Status.WITHDRAWN),
+        "Merged, withdrawn or carried over",
+        (
+            WorkProgrammeTopic.Status.MERGED,
+            WorkProgrammeTopic.Status.WITHDRAWN,
+            WorkProgrammeTopic.Status.CARRIED_OVER,
+        ),
     ),
     "all": ("All", tuple(WorkProgrammeTopic.Status.values)),
 }
