@@ -345,3 +345,16 @@ def test_a_closed_action_keeps_its_owner(client, world, priya):
         "CS (17/18) A02 is withdrawn: only an open action's owner and due date can be changed."
     ]
     assert Action.objects.get(pk=action.pk).owner == Person.objects.get(name="Dev Okafor")
+
+
+def test_the_committee_page_leads_the_officer_to_each_meeting_s_controls(
+    client, world, december, february, priya, alan
+):
+    login(client, priya)
+    html = client.get("/committees/childrens-services/").content.decode()
+    for meeting in (december, february):
+        assert f'href="/meetings/{meeting.pk}/items/add/"' in html
+        assert f'href="/meetings/{meeting.pk}/attendance/"' in html
+    login(client, alan)
+    html = client.get("/committees/childrens-services/").content.decode()
+    assert "/items/add/" not in html and "/attendance/" not in html

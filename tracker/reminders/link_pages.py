@@ -30,13 +30,33 @@ def _use(token: str) -> None:
 USED = "This link has already been used. Each link in a reminder records one update."
 
 
+def _action_context(action: Action, person, form) -> dict:
+    """What the owner needs to act from their phone: what is asked, where it came from (an
+    exempt item by its public title only), when it is due, and the latest update."""
+    item = action.agenda_item
+    return {
+        "action": action,
+        "person": person,
+        "form": form,
+        "committee": action.committee,
+        "item_title": item.display_title if item else "",
+        "item_meeting": item.meeting if item else None,
+        "latest": action.latest_update(),
+        "days_late": action.days_late(),
+    }
+
+
 class ActionUpdateLinkView(View):
     template_name = "tracker/action_update_link.html"
 
     def _load(self, token):
         data = links.read(token, links.ACTION_SALT)
         action = (
-            Action.objects.select_related("owner", "committee").filter(pk=data["action"]).first()
+            Action.objects.select_related(
+                "owner", "committee", "due_back_meeting", "agenda_item__meeting"
+            )
+            .filter(pk=data["action"])
+            .first()
         )
         if action is None:
             raise links.LinkError("The action this link was for no longer exists.")
@@ -56,9 +76,7 @@ class ActionUpdateLinkView(View):
         if _already_used(token):
             return _refuse(request, USED, status=410)
         return render(
-            request,
-            self.template_name,
-            {"action": action, "person": person, "form": ProgressUpdateForm()},
+            request, self.template_name, _action_context(action, person, ProgressUpdateForm())
         )
 
     def post(self, request, token):
@@ -69,10 +87,7 @@ class ActionUpdateLinkView(View):
         form = ProgressUpdateForm(request.POST)
         if not form.is_valid():
             return render(
-                request,
-                self.template_name,
-                {"action": action, "person": person, "form": form},
-                status=400,
+                request, self.template_name, _action_context(action, person, form), status=400
             )
         try:
             with transaction.atomic():
@@ -90,10 +105,7 @@ class ActionUpdateLinkView(View):
             # The progress rules refused it; the link is not spent, so it can be corrected.
             add_errors(form, error)
             return render(
-                request,
-                self.template_name,
-                {"action": action, "person": person, "form": form},
-                status=400,
+                request, self.template_name, _action_context(action, person, form), status=400
             )
         return render(request, "tracker/link_done.html", {"action": action, "update": update})
 
@@ -118,7 +130,23 @@ class ReportSubmittedLinkView(View):
             return _refuse(request, str(exc))
         if _already_used(token) or thing.report_submitted_at:
             return _refuse(request, "This report is already recorded as received.", status=410)
-        return render(request, self.template_name, {"thing": thing, "person": person})
+        meeting = thing.meeting if isinstance(thing, AgendaItem) else thing.target_meeting
+        committee = (
+            thing.meeting.committee
+            if isinstance(thing, AgendaItem)
+            else thing.work_programme.committee
+        )
+        return render(
+            request,
+            self.template_name,
+            {
+                "thing": thing,
+                "person": person,
+                "title": thing.display_title,
+                "meeting": meeting,
+                "committee": committee,
+            },
+        )
 
     def post(self, request, token):
         try:

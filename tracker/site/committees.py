@@ -16,6 +16,7 @@ from tracker.site.common import (
     visible_deferrals,
 )
 from tracker.site.forms import ActionFilterForm, CommitteeFilterForm
+from tracker.site.meeting_business import is_clerk
 
 PAST_MEETINGS = 5
 
@@ -144,6 +145,7 @@ def committee_detail(request, slug):
             "meetings": meetings,
             "past_meetings": past_meetings,
             "past_limit": PAST_MEETINGS,
+            "clerk": is_clerk(request.user),
             "groups": groups,
             "outstanding": outstanding,
             "deferred": deferred,
