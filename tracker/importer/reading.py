@@ -44,6 +44,15 @@ _TRANSLATE = str.maketrans(
     }
 )
 
+# the characters _TRANSLATE changes, found at C speed so a text without them is left alone
+_TRANSLATED = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
+_TRANSLATED_TO = {chr(c): v for c, v in _TRANSLATE.items()}
+# control characters other than the newline (tabs, returns and form feeds were translated)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+# what makes a decoded file unreadable: control characters other than layout, and the
+# replacement character
+_ODD = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
 _HTML_START = re.compile(
     r"<\s*(!doctype\s+html|html|body|head|div|p|table|h[1-6]|ol|ul|span)\b", re.I
 )
@@ -75,8 +84,8 @@ def read_minutes(data: bytes, filename: str = "") -> str:
 
 def clean_text(text: str) -> str:
     """Normalise spaces, quotes and control characters; refuse text with nothing in it."""
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = "".join(ch for ch in text if ch == "\n" or (ch >= " " and ch != "\x7f"))
+    text = _TRANSLATED.sub(lambda m: _TRANSLATED_TO[m.group(0)], unicodedata.normalize("NFC", text))
+    text = _CONTROL.sub("", text)
     # Bold markers left by document converters ("**RESOLVED**") carry no meaning here.
     text = text.replace("**", "").replace("__", "")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
@@ -101,7 +110,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     sample = text[:65536]
-    odd = sum(1 for ch in sample if (ch < " " and ch not in "\n\r\t\f") or ch == "\ufffd")
+    odd = len(_ODD.findall(sample))
     if odd > max(8, len(sample) // 100):
         raise MinutesError(
             "This file does not look like minutes: it is not readable text. Upload the minutes as "

@@ -135,11 +135,18 @@ def _add_wp(item, context, topic, target_text, seen, fallback_target=""):
     )
 
 
+_WP_WORDS = ("work", "merged", "deferred", "moved", "postponed", "rescheduled")
+
+
 def _find_work_programme(item, sentences, decisions, context, narrative) -> None:
     seen = {w.topic.lower() for w in context.meeting.work_programme_requests}
     texts = [r.text for r in decisions] + sentences
     fallback = ""
+    decided = {r.text for r in decisions}
     for text in texts:
+        lowered = text.lower()
+        if text not in decided and not any(word in lowered for word in _WP_WORDS):
+            continue  # no pattern below can match a sentence without one of these words
         context_match = _WP_CONTEXT.search(text)
         if context_match:
             found = find_targets(context_match["target"])
@@ -389,6 +396,22 @@ _WP_CONTINUED = re.compile(
 )
 
 
+# Words without which each pattern cannot match: a cheap test first keeps reading fast.
+_NEEDS = {
+    _WP_REPLACED: ("replace",),
+    _WP_REFERRAL: ("referral", "request", "suggestion", "proposal"),
+    _WP_CONTINUED: ("continued", "taken", "picked up", "carried on"),
+    _IN_LATER_REPORTS: ("report", "update", "meeting", "briefing"),
+    _REPORT_BEFORE: ("report", "update", "briefing", "presentation"),
+    _INVITED: ("invited",),
+    _REPORT_MOVED: ("moved", "rescheduled", "brought forward", "put back", "deferred"),
+}
+
+
+def _may_match(pattern: re.Pattern, lowered: str) -> bool:
+    return any(word in lowered for word in _NEEDS[pattern])
+
+
 def _find_future_business(item, sentences, decisions, context) -> None:
     """Reports asked for in future reports or before the committee with no date, people
     invited to come back, a report moved to a later meeting, and topics taken on for the work
@@ -399,13 +422,14 @@ def _find_future_business(item, sentences, decisions, context) -> None:
     texts = [(r.text, position) for position, r in enumerate(decisions, 1)]
     texts += [(sentence, None) for sentence in sentences]
     for text, position in texts:
+        lowered = text.lower()
         for pattern in (_WP_REPLACED, _WP_REFERRAL, _WP_CONTINUED):
-            match = pattern.search(text)
+            match = pattern.search(text) if _may_match(pattern, lowered) else None
             if match and (position is not None or pattern is not _WP_CONTINUED):
                 context.decided.add(item.label)
                 _add_wp(item, context, match["topic"], "", wp_seen)
         for pattern in (_IN_LATER_REPORTS, _REPORT_BEFORE, _INVITED, _REPORT_MOVED):
-            match = pattern.search(text)
+            match = pattern.search(text) if _may_match(pattern, lowered) else None
             if not match or (
                 position is None
                 and pattern in (_IN_LATER_REPORTS, _INVITED)
