@@ -298,3 +298,13 @@ def test_a_csv_with_a_formula_in_it_is_stored_as_text_and_neutralised_in_exports
     exported = officer.get("/committees/childrens-services/tracker.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK(" in exported
     assert '",=HYPERLINK' not in exported and ",=HYPERLINK" not in exported
+
+
+def test_staff_reach_it_from_the_menu_beside_the_minutes_importer(officer, client, alan):
+    html = officer.get("/import/").content.decode()
+    assert '<a href="/import/tracker/">Import tracker</a>' in html
+    assert 'href="/import/tracker/">Import a tracker spreadsheet</a>' in html
+    page = officer.get("/import/tracker/").content.decode()
+    assert '<a href="/import/tracker/" aria-current="page">Import tracker</a>' in page
+    client.force_login(alan.user)
+    assert "Import tracker" not in client.get("/my-work/").content.decode()
