@@ -306,3 +306,61 @@ def test_long_minutes_with_one_item_say_the_other_headings_were_probably_missed(
         "minutes holding 4 RESOLVED or AGREED words: the other items' headings were probably "
         "not recognised; check the text and add them by hand."
     )
+
+
+def test_an_items_lead_officer_is_chosen_from_the_committees_people(staff_client, environment):
+    committee, author = environment
+    html, fields = review(staff_client, committee)
+    select = re.search(r'<select name="m0-item1-lead".*?</select>', html, re.S).group(0)
+    assert f'<option value="{author.pk}">Rosa Quint, Head of Environment</option>' in select
+    fields["m0-item1-lead"] = str(author.pk)
+
+    assert staff_client.post("/import/save/", fields).status_code == 302
+
+    meeting = Meeting.objects.get(committee=committee, date=dt.date(2025, 2, 4))
+    assert [(i.title, i.lead_officer) for i in meeting.items.order_by("position")] == [
+        ("Apologies for Absence", None),
+        ("Flood Resilience Review", author),
+        ("Street Trees", None),
+    ]
+
+
+def test_a_member_on_the_corrected_meeting_date_may_own_an_action(staff_client, environment):
+    committee, _ = environment
+    newcomer = Person.objects.create(name="Nia Brook", is_councillor=True)
+    Membership.objects.create(
+        committee=committee, person=newcomer, role="member", start_date=dt.date(2025, 3, 1)
+    )
+    Membership.objects.filter(person=newcomer).update(end_date=dt.date(2025, 4, 30))
+    html, fields = review(staff_client, committee)
+    assert "Nia Brook" not in html  # not a member on 4 February 2025 as read, nor today
+    fields["m0-date"] = "2025-03-04"
+    fields["m0-item1-res1-owner"] = str(newcomer.pk)
+
+    response = staff_client.post("/import/save/", fields)
+
+    assert response.status_code == 302
+    assert Action.objects.get().owner == newcomer
+    assert Meeting.objects.filter(committee=committee, date=dt.date(2025, 3, 4)).exists()
+
+
+def test_a_member_on_neither_date_is_refused_and_the_page_offers_the_corrected_days_people(
+    staff_client, environment
+):
+    committee, _ = environment
+    later = Person.objects.create(name="Ivo Lund", is_councillor=True)
+    Membership.objects.create(
+        committee=committee, person=later, role="member", start_date=dt.date(2025, 3, 1)
+    )
+    Membership.objects.filter(person=later).update(end_date=dt.date(2025, 4, 30))
+    _, fields = review(staff_client, committee)
+    fields["m0-date"] = "2025-03-04"
+    fields["m0-wp0-lead"] = "999999"
+
+    response = staff_client.post("/import/save/", fields)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is not one of the committee&#x27;s people" in html
+    assert "Ivo Lund" in html
+    assert not Meeting.objects.filter(committee=committee, date=dt.date(2025, 3, 4)).exists()

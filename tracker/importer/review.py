@@ -54,6 +54,19 @@ def _meeting_fields(meeting, post, prefix: str) -> None:
         meeting.venue = " ".join(value.split())[:300] or None
 
 
+def meeting_days(proposal: Proposal, post=None) -> list[dt.date]:
+    """The meetings' dates as read and, when the officer corrected them on the page, as
+    corrected: whose people may be chosen depends on the day the meeting was held."""
+    days = []
+    for m, meeting in enumerate(proposal.meetings):
+        for value in (meeting.date, (post or {}).get(f"m{m}-date")):
+            try:
+                days.append(dt.date.fromisoformat(str(value or "").strip()))
+            except ValueError:
+                continue
+    return days
+
+
 def sign(proposal: Proposal, committee_id: int | None) -> str:
     return signing.dumps(
         {"proposal": proposal.as_data(), "committee": committee_id}, salt=SALT, compress=True
@@ -160,6 +173,9 @@ def apply_review(proposal: Proposal, post, calendar: Calendar, people=frozenset(
                 continue
             item.title = _text(post, f"{name}-title", item.title)[:300]
             _item_number(post, name, item)
+            item.lead_officer = _chosen_person(
+                post, f"{name}-lead", item.lead_officer, people, f"Item {item.label}'s lead officer"
+            )
             resolutions = []
             for r, resolution in enumerate(item.resolutions):
                 if _kept(post, f"{name}-res{r}-keep"):

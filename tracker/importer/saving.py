@@ -216,6 +216,7 @@ def _save_item(meeting, position, proposal: ItemProposal, by, result) -> AgendaI
             title=title,
             outcome=outcome,
             minutes=proposal.minutes,
+            lead_officer=_person(proposal.lead_officer),
         )
         if getattr(proposal, "exempt", False) and getattr(proposal, "exempt_paragraph", None):
             # Part 2: the printed title is what the public minutes already show
@@ -225,8 +226,12 @@ def _save_item(meeting, position, proposal: ItemProposal, by, result) -> AgendaI
         _clean_and_save(item, where, by)
         result.created["items"] += 1
         return item
+    changed = False
     if not item.minutes and proposal.minutes:
-        item.minutes = proposal.minutes
+        item.minutes, changed = proposal.minutes, True
+    if item.lead_officer_id is None and proposal.lead_officer is not None:
+        item.lead_officer, changed = _person(proposal.lead_officer), True
+    if changed:
         _clean_and_save(item, where, by)
     if item.outcome == AgendaItem.Outcome.NONE and outcome != AgendaItem.Outcome.NONE:
         try:

@@ -3,8 +3,6 @@
 Views stay thin: reading, parsing, reviewing and saving live in the package's modules.
 """
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,7 +13,14 @@ from tracker.importer.forms import MinutesForm, ReviewCommitteeForm
 from tracker.importer.parsing import propose
 from tracker.importer.parsing.proposal import KINDS, OUTCOME_WORDS
 from tracker.importer.reading import MinutesError
-from tracker.importer.review import ReviewExpired, ReviewInvalid, apply_review, sign, unsign
+from tracker.importer.review import (
+    ReviewExpired,
+    ReviewInvalid,
+    apply_review,
+    meeting_days,
+    sign,
+    unsign,
+)
 from tracker.importer.saving import (
     SavingError,
     committee_people,
@@ -42,13 +47,13 @@ def staff_only(view):
     return wrapped
 
 
-def _people(proposal, committee):
-    """The committee's people, for the owner and lead-officer selects (and their checks)."""
-    days = [dt.date.fromisoformat(m.date) for m in proposal.meetings if m.date]
-    return list(committee_people(committee, days))
+def _people(proposal, committee, post=None):
+    """The committee's people, for the owner and lead-officer selects (and their checks): its
+    members on the meeting's day as read and as corrected on the page."""
+    return list(committee_people(committee, meeting_days(proposal, post)))
 
 
-def _review(request, proposal, committee, source, *, error=None, status=200):
+def _review(request, proposal, committee, source, *, error=None, status=200, post=None):
     form = ReviewCommitteeForm(initial={"committee": committee.pk if committee else None})
     return render(
         request,
@@ -61,7 +66,7 @@ def _review(request, proposal, committee, source, *, error=None, status=200):
             "error": error,
             "kinds": KINDS,
             "outcomes": list(OUTCOME_WORDS.items()),
-            "people": _people(proposal, committee),
+            "people": _people(proposal, committee, post),
         },
         status=status,
     )
@@ -105,12 +110,14 @@ def save(request):
         )
     committee = form.cleaned_data["committee"]
     try:
-        people = {person.pk for person in _people(proposal, committee)}
+        people = {person.pk for person in _people(proposal, committee, request.POST)}
         reviewed = apply_review(proposal, request.POST, Calendar.for_committee(committee), people)
         results = save_proposal(reviewed, committee, by=request.user)
     except (SavingError, ReviewInvalid) as error:
         proposal, _ = unsign(request.POST["proposal"])
-        return _review(request, proposal, committee, source, error=str(error), status=400)
+        return _review(
+            request, proposal, committee, source, error=str(error), status=400, post=request.POST
+        )
     for result in results:
         messages.success(request, result.summary())
     return redirect(results[0].meeting.get_absolute_url())

@@ -108,6 +108,7 @@ class ItemProposal:
     # The number as printed when it is not a whole number ("A1", "Recommendation I"); such an
     # item is saved unnumbered, keyed by its title.
     printed: str = ""
+    lead_officer: int | None = None  # a Person chosen on the review page
 
     @property
     def outcome_in_words(self) -> str:
@@ -207,6 +208,7 @@ class Proposal:
                     start=i.get("start"),
                     end=i.get("end"),
                     printed=str(i.get("printed") or "")[:40],
+                    lead_officer=i.get("lead_officer"),
                 )
                 for i in m.get("items", [])
             ]
