@@ -308,3 +308,34 @@ def test_staff_reach_it_from_the_menu_beside_the_minutes_importer(officer, clien
     assert '<a href="/import/tracker/" aria-current="page">Import tracker</a>' in page
     client.force_login(alan.user)
     assert "Import tracker" not in client.get("/my-work/").content.decode()
+
+
+def test_choices_the_page_never_offers_are_refused(officer, committee):
+    token = token_of(upload(officer, committee))
+    base = {"token": token, "sheet": "2017-18", "mapped_sheet": "2017-18", "do": "save"}
+    response = officer.post(
+        "/import/tracker/review/", base | {"kind": "everything", "column-2": "text"}
+    )
+    assert response.status_code == 400
+    assert '"everything" is not a kind of row the tracker knows.' in text_of(response)
+    response = officer.post(
+        "/import/tracker/review/", base | {"kind": "auto", "column-2": "owner_password"}
+    )
+    assert response.status_code == 400
+    assert '"owner_password" is not a field the tracker reads.' in text_of(response)
+    response = officer.post(
+        "/import/tracker/review/", base | {"sheet": "Secret sheet", "kind": "auto"}
+    )
+    assert response.status_code == 400
+    assert 'The workbook has no sheet called "Secret sheet"' in text_of(response)
+    assert Resolution.objects.count() == 0
+
+
+def test_a_sheet_too_long_for_the_page_is_sent_to_the_command(officer, committee, monkeypatch):
+    monkeypatch.setattr("tracker.workbooks.review_pages.MAX_PAGE_ROWS", 3)
+    response = upload(officer, committee)
+    assert response.status_code == 400
+    assert (
+        "The sheet has more than 3 rows; nothing was imported. Split it, or use python "
+        "manage.py import_tracker for a large one." in text_of(response)
+    )

@@ -30,6 +30,7 @@ MAX_PAGE_BYTES = 1024 * 1024  # larger trackers go through the import_tracker co
 SALT = "tracker.workbooks.review"
 MAX_AGE = 60 * 60 * 12
 SHOWN_ROWS = 200  # rows of the report listed on the page; the counts cover them all
+MAX_PAGE_ROWS = 10_000  # a longer sheet is imported with the command, not in a web request
 
 
 class TrackerUploadForm(forms.Form):
@@ -135,7 +136,7 @@ def _review(
     error=None,
 ):
     """Read the sheet and show what saving would do (a dry run)."""
-    reading = read_rows(read_sheet(content, filename, sheet), mapping)
+    reading = read_rows(read_sheet(content, filename, sheet, max_rows=MAX_PAGE_ROWS), mapping)
     outcome = None
     if not reading.mapping_problems:
         outcome = record(reading, committee, by=request.user, kind=kind, dry_run=True)
@@ -201,21 +202,30 @@ def review(request):
     kind = request.POST.get("kind", Kinds.AUTO)
     sheet = request.POST.get("sheet") or None
     try:
+        found = read_sheet(content, filename, sheet, max_rows=MAX_PAGE_ROWS)
+        reading = read_rows(found)
+    except WorkbookError as error:
+        return render(
+            request,
+            UPLOAD_TEMPLATE,
+            {"form": TrackerUploadForm(), "refused": str(error)},
+            status=400,
+        )
+    try:
         if kind not in dict(Kinds.CHOICES):
             raise ReviewRefused(f'"{kind[:40]}" is not a kind of row the tracker knows.')
-        found = read_sheet(content, filename, sheet)
-        same_sheet = request.POST.get("mapped_sheet") == found.name
-        reading = read_rows(found)
         mapping = None
-        if same_sheet and reading.header is not None:
+        if request.POST.get("mapped_sheet") == found.name and reading.header is not None:
             mapping = _posted_mapping(request.POST, reading.header.width)
-    except (ReviewRefused, WorkbookError) as error:
-        return _review(request, content, filename, committee, status=400, error=str(error))
+    except ReviewRefused as error:
+        return _review(
+            request, content, filename, committee, sheet=sheet, status=400, error=str(error)
+        )
     if request.POST.get("do") != "save" or mapping is None:
         return _review(
             request, content, filename, committee, sheet=sheet, mapping=mapping, kind=kind
         )
-    reading = read_rows(read_sheet(content, filename, sheet), mapping)
+    reading = read_rows(read_sheet(content, filename, sheet, max_rows=MAX_PAGE_ROWS), mapping)
     if reading.mapping_problems:
         return _review(
             request,

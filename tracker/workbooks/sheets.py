@@ -19,6 +19,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_COLUMNS = 60  # a tracker has a dozen; past this we stop reading a row
+MAX_ROWS = 250_000  # a sheet longer than this is not a tracker (or is a workbook bomb)
+MAX_SHEET_XML = 200 * 1024 * 1024  # the merged cells are looked for in a sheet up to this size
 HEADER_SEARCH_ROWS = 40  # the header sits in the first rows, under titles and notes
 
 
@@ -41,21 +43,36 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def read_sheet(data: bytes, filename: str, sheet: str | None = None) -> Sheet:
-    """The rows of `sheet` (the first sheet when None) of an .xlsx or .csv file."""
+def read_sheet(
+    data: bytes, filename: str, sheet: str | None = None, *, max_rows: int = MAX_ROWS
+) -> Sheet:
+    """The rows of `sheet` (the first sheet when None) of an .xlsx or .csv file; reading
+    past `max_rows` rows stops with a WorkbookError."""
     name = (filename or "").lower()
     if name.endswith(".csv"):
-        if sheet:
+        if sheet and sheet != "CSV":
             raise WorkbookError("A CSV file has one sheet: leave the sheet name out.")
-        return Sheet(name="CSV", rows=_csv_rows(data), sheet_names=["CSV"])
+        return Sheet(name="CSV", rows=_capped(_csv_rows(data), max_rows), sheet_names=["CSV"])
     if name.endswith((".xlsx", ".xlsm")):
-        return _xlsx_sheet(data, sheet)
+        found = _xlsx_sheet(data, sheet)
+        found.rows = _capped(found.rows, max_rows)
+        return found
     if name.endswith(".xls"):
         raise WorkbookError(
             "This is an old Excel 97-2003 (.xls) file: open it in Excel and save it as an "
             "Excel Workbook (.xlsx), or as CSV, then import that."
         )
     raise WorkbookError("Give an Excel workbook (.xlsx) or a CSV file (.csv).")
+
+
+def _capped(rows: Iterator[tuple[int, list]], max_rows: int) -> Iterator[tuple[int, list]]:
+    for number, cells in rows:
+        if number > max_rows:
+            raise WorkbookError(
+                f"The sheet has more than {max_rows:,} rows; nothing was imported. Split it, "
+                "or use python manage.py import_tracker for a large one."
+            )
+        yield number, cells
 
 
 def decode_csv(data: bytes) -> str:
@@ -153,7 +170,10 @@ def _sheet_xml(worksheet) -> bytes | None:
     """The sheet's XML as stored in the workbook, to find its merged cells (read-only mode
     does not report them); None when it cannot be had."""
     try:
-        with worksheet.parent._archive.open(worksheet._worksheet_path) as source:
+        archive, path = worksheet.parent._archive, worksheet._worksheet_path
+        if archive.getinfo(path).file_size > MAX_SHEET_XML:
+            return None
+        with archive.open(path) as source:
             return source.read()
     except (AttributeError, KeyError, OSError):
         return None
