@@ -240,6 +240,8 @@ def apply_committee(service, authority, entry, run, outcome, dry_run) -> bool:
     changes_before, differences_before = len(run.changes), len(outcome.differences)
     try:
         with transaction.atomic():
+            # One sync of an authority at a time (beat and a command at once wait in turn).
+            Authority.objects.select_for_update().filter(pk=authority.pk).first()
             CommitteeSync(authority, entry, meetings, run, outcome, dry_run).apply()
             if dry_run:
                 transaction.set_rollback(True)
