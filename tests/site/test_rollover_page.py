@@ -139,3 +139,13 @@ def test_the_old_programme_lists_a_carried_topic_among_the_closed_ones(client, p
     assert "Foster carer recruitment" in closed
     assert "Carried over" in closed
     assert "Foster carer recruitment" not in text(client.get(f"/work-programmes/{old.pk}/"))
+
+
+def test_officers_reach_it_from_the_menu_and_others_do_not_see_it(client, priya, alan, committee):
+    client.force_login(priya.user)
+    assert '<a href="/rollover/">New year</a>' in client.get("/my-work/").content.decode()
+    assert (
+        '<a href="/rollover/" aria-current="page">New year</a>' in client.get(URL).content.decode()
+    )
+    client.force_login(alan.user)
+    assert "/rollover/" not in client.get("/my-work/").content.decode()
