@@ -352,3 +352,26 @@ def test_a_status_it_does_not_know_is_a_note_not_a_refusal():
         'the status "Pending review" was not understood',
     )
     assert read_status(7) == (Status(), 'the progress "7" is not on the 1 to 5 scale')
+
+
+def test_rows_under_a_meeting_title_take_its_date():
+    data = xlsx(
+        (
+            "Tracker",
+            [
+                ["Ref", "Recommendation", "Lead officer", "RAG"],
+                ["Meeting of 12 December 2017"],
+                ["CS1", "Report placement moves", "Dev Okafor", "Amber"],
+                ["CS2", "Circulate the plan", None, "Green"],
+                [dt.datetime(2018, 1, 16)],
+                ["CS3", "Invite the Lead Member", None, None],
+            ],
+        )
+    )
+    reading = reading_of(data)
+    assert [(r.reference, r.meeting_date) for r in reading.rows] == [
+        ("CS1", D(2017, 12, 12)),
+        ("CS2", D(2017, 12, 12)),
+        ("CS3", D(2018, 1, 16)),
+    ]
+    assert [p.number for p in reading.passed_over] == [2, 5]

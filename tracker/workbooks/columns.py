@@ -197,7 +197,7 @@ FIELDS = (
 )
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 LABELS = {f.key: f.label for f in FIELDS}
-REQUIRED = ("text", "meeting_date")
+REQUIRED = ("text",)  # a meeting date may come from section titles ("Meeting of ...")
 
 
 def normalise(heading) -> str:

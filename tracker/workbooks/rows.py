@@ -8,6 +8,7 @@ and why. What a row says is kept as read; `recording` decides what it changes.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
@@ -102,11 +103,14 @@ def read_rows(sheet: Sheet, mapping: dict[int, str] | None = None) -> Reading:
         return reading
     below = ((n, cells) for n, cells in top if n > header.row)
     seen: dict[str, int] = {}
+    section_date = None  # from a title row such as "Meeting of 13 February 2018"
     for number, cells in chain(below, sheet.rows):
         if all(value is None for value in cells):
             reading.blank_rows += 1
             continue
-        row, problem = read_row(number, cells, reading.mapping)
+        row, problem = read_row(number, cells, reading.mapping, section_date)
+        if problem is not None and problem.skipped:
+            section_date = _date_in_title(cells) or section_date
         if problem is None and row.reference:
             key = row.reference.lower()
             if key in seen:
@@ -134,9 +138,28 @@ def _text(value) -> str:
     return str(value).strip()[:MAX_TEXT]
 
 
+SPELLED_DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+)
+
+
+def _date_in_title(cells: list) -> dt.date | None:
+    """The date a section title row names ("Meeting of 13 February 2018", or a lone date)."""
+    values = [value for value in cells if value is not None]
+    if len(values) != 1:
+        return None
+    day, _ = read_date(values[0])
+    if day is None and isinstance(values[0], str):
+        found = SPELLED_DATE.search(values[0])
+        day = read_date(found.group(0))[0] if found else None
+    return day
+
+
 def read_row(
-    number: int, cells: list, mapping: dict[int, str]
+    number: int, cells: list, mapping: dict[int, str], section_date: dt.date | None = None
 ) -> tuple[TrackerRow, RowProblem | None]:
+    """One row under the mapping; a row with no meeting date of its own takes the date of
+    the section title above it, if any."""
     values = {key: (cells[index] if index < len(cells) else None) for index, key in mapping.items()}
     for key, value in values.items():
         if isinstance(value, UncalculatedFormula):
@@ -166,6 +189,7 @@ def read_row(
         return row, RowProblem(number, "no recommendation or action text")
     if meeting_problem:
         return row, RowProblem(number, f"meeting date: {meeting_problem}")
+    meeting_day = meeting_day or section_date
     if meeting_day is None:
         return row, RowProblem(
             number, "no meeting date: the tracker files each recommendation under its meeting"
