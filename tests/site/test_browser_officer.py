@@ -143,3 +143,39 @@ def test_a_chair_sees_no_controls_and_an_empty_sign_off_is_explained(page, world
         "e => e.getBoundingClientRect().top"
     )
     snap(page, "chair-sign-off-error")
+
+
+def test_without_javascript_the_phone_menu_is_simply_listed(browser, live_server, world):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 900}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        assert page.get_by_role("button", name="Menu").count() == 0 or not (
+            page.get_by_role("button", name="Menu").is_visible()
+        )
+        entries = page.locator(".header nav li")
+        assert entries.all_inner_texts() == ["Committees", "Sign in"]
+        assert all(entry.is_visible() for entry in entries.all())
+        fits(page, 390, "home without JavaScript")
+        snap(page, "no-js-390-home")
+    finally:
+        context.close()
+
+
+def test_the_emailed_action_link_works_on_a_phone(page, world, overdue_action):
+    from tracker.reminders import links
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(links.action_update_url(overdue_action, overdue_action.owner))
+    main = page.locator("main").inner_text()
+    assert "12 days late" in main and "Due\n10 January 2018" in main
+    button = page.get_by_role("button", name="Record update")
+    width = button.evaluate("b => b.getBoundingClientRect().width")
+    assert width >= 390 - 2 * 15 - 1  # the full width inside the page's margins
+    look(page, 390, "action-link")
+    page.get_by_label("What has happened since the last update?").fill("Figures are in.")
+    button.click()
+    assert page.locator("h1").inner_text() == "Thank you: recorded"
+    look(page, 390, "action-link-done")
