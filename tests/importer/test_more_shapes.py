@@ -327,3 +327,17 @@ def test_the_item_asking_whether_business_is_exempt_is_itself_public():
     )
     assert [(i.number, i.exempt) for i in meeting.items] == [(1, False), (2, False), (3, False)]
     assert not any("exempt" in w for w in meeting.warnings)
+
+
+def test_a_jump_in_the_item_numbers_is_named_in_a_warning():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n21.\n\nApologies\n\nMinutes:\n\nNone.\n\n"
+        "22.\n\nDeclarations of Interest\n\nMinutes:\n\nNone.\n\n"
+        "25.\n\nParking Charges\n\nMinutes:\n\nRESOLVED that the report be noted.\n"
+    )
+    assert [i.number for i in meeting.items] == [21, 22, 25]
+    assert [w for w in meeting.warnings if "jump" in w] == [
+        'The item numbers jump from 22 to 25 (line 18 ("Declarations of Interest") and line 26 '
+        '("Parking Charges")): items 23 to 24 may be missing from the proposal, or were not '
+        "printed; check the text."
+    ]

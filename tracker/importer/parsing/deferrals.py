@@ -47,7 +47,7 @@ _ONLY_SUGGESTED = re.compile(
 )
 # a reason or condition after the target: "to the next meeting as the report was late"
 _REASON = re.compile(
-    r",?\s+(?:as|because|since|due\s+to|owing\s+to|pending|to\s+allow|so\s+that|in\s+order|"
+    r",?\s+(?:as|because|since|due\s+to|owing\s+to|pending|to\s+allow|so\s+that|in\s+order|alongside|together\s+with|"
     r"at\s+the\s+request|following|when|once|subject\s+to|until\s+such)\b.*$",
     re.I,
 )

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from tracker.importer.parsing.decisions import (
     _BULLET,
@@ -690,6 +691,25 @@ def _warn_of_missed_items(lines, segment, headings, first_line, meeting) -> None
             f"Decisions were found outside any item, at {places}{more}: items may be missing "
             "from the proposal; check the text and add them by hand."
         )
+    numbered = [h for h in headings if h.number is not None or h.printed]
+    for before, after in pairwise(numbered):
+        same_kind = before.shape.endswith("roman") == after.shape.endswith("roman") and (
+            before.order // SECTION == after.order // SECTION
+        )
+        if same_kind and after.order - before.order > 1:
+            missing = after.order - before.order - 1
+            between = (
+                f"item {before.order + 1}"
+                if missing == 1
+                else f"items {before.order + 1} to {after.order - 1}"
+            )
+            if before.printed:
+                between = f"{missing} item{'s' if missing > 1 else ''}"
+            meeting.warnings.append(
+                f"The item numbers jump from {before.printed or before.number} to "
+                f"{after.printed or after.number} ({where(before.line)} and {where(after.line)}): "
+                f"{between} may be missing from the proposal, or were not printed; check the text."
+            )
     if len(headings) == 1:
         end = segment.end
         text_lines = [i for i in range(headings[0].line, end) if lines[i]]
