@@ -341,3 +341,16 @@ def test_a_jump_in_the_item_numbers_is_named_in_a_warning():
         '("Parking Charges")): items 23 to 24 may be missing from the proposal, or were not '
         "printed; check the text."
     ]
+
+
+def test_a_lead_in_over_decisions_in_paragraphs_leaves_them_apart():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n12.\n\nBudget Scrutiny\n\nMinutes:\n\n"
+        "RESOLVED - That the following recommendations be approved:-\n\n"
+        "That the savings plan be noted.\n\n"
+        "That officers report the reserves position to the next meeting.\n"
+    )
+    assert texts(meeting.items[0]) == [
+        "That the savings plan be noted.",
+        "That officers report the reserves position to the next meeting.",
+    ]

@@ -318,7 +318,10 @@ def _collect_block(lines: list[str], index: int, rest: str):
     if (
         lead
         and _whole_decision(lead)
-        and (all(p[2] == "plain" for p in parts) or all(_NAMES_ONLY.match(p[1]) for p in parts))
+        and (
+            all(p[2] == "plain" and not _reads_as_decision(p[1]) for p in parts)
+            or all(_NAMES_ONLY.match(p[1]) for p in parts)
+        )
     ):
         # "To note the attendance of the following Reserve Member:-" over the rows of a
         # table, or "That the minutes of the following meetings be approved:-" over their
@@ -346,6 +349,10 @@ def _split_run_on(parts: list[list]) -> list[list]:
         split.append([marker, pieces[0], style])
         split.extend(["", piece, "plain"] for piece in pieces[1:])
     return split
+
+
+def _reads_as_decision(text: str) -> bool:
+    return bool(re.match(r"^(?:that|to)\b", text, re.I) or _DECISION_LIKE.search(text))
 
 
 def _whole_decision(lead: str) -> bool:
