@@ -42,6 +42,7 @@ from tracker.api import filters as api_filters
 from tracker.api import serializers as s
 from tracker.api.caching import cached_read
 from tracker.api.conventions import Conflict
+from tracker.api.list_pages import ActionRows, AgendaItemRows, PlainRows
 from tracker.reminders.ledger import Reminder
 from tracker.site.throttles import ByClientAddress
 
@@ -74,6 +75,25 @@ class CachedReads:
         return cached_read(
             request, lambda: super(CachedReads, self).retrieve(request, *args, **kwargs)
         )
+
+
+class PlainRowLists:
+    """A list paged and written as plain rows (`list_pages`), cached as any other read.
+
+    The same filters, ordering, paging and count as the model serializer's list, and the
+    same JSON; only the way a page is read and written differs."""
+
+    plain_rows: PlainRows
+
+    def list(self, request, *args, **kwargs):
+        if not self.plain_rows.matches(self.get_serializer_class()):
+            return super().list(request, *args, **kwargs)
+        return cached_read(request, lambda: self.plain_list(request))
+
+    def plain_list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.plain_rows.page_rows(queryset))
+        return self.get_paginated_response(self.plain_rows.write(page, request))
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -244,8 +264,9 @@ def deferred(view, request, thing, defer) -> Response:
     return Response(s.DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
 
 
-class AgendaItemViewSet(TrackerViewSet):
+class AgendaItemViewSet(PlainRowLists, TrackerViewSet):
     serializer_class = s.AgendaItemSerializer
+    plain_rows = AgendaItemRows()
     filterset_class = api_filters.AgendaItemFilter
     ordering_fields = ["meeting__date", "number", "position"]
 
@@ -493,8 +514,9 @@ class ResolutionViewSet(TrackerViewSet):
         instance.delete()
 
 
-class ActionViewSet(TrackerViewSet):
+class ActionViewSet(PlainRowLists, TrackerViewSet):
     serializer_class = s.ActionSerializer
+    plain_rows = ActionRows()
     filterset_class = api_filters.ActionFilter
     ordering_fields = ["due_on_date", "due_date", "created_at", "closed_on"]
 

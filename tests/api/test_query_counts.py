@@ -1,0 +1,144 @@
+"""The three busiest lists, uncached: a fixed number of queries whatever the page size, and
+the same JSON from their plain-row pages (tracker/api/list_pages.py) as from the model
+serializers they stand in for.
+
+The lists: the outstanding actions of one committee, every overdue action, and a meeting's
+agenda items with their resolutions, read by staff, a chair (who opens the exempt item),
+a stranger and the public (who see it as a shell).
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from actions import progress
+from actions.models import RAG, Action, Resolution
+from committees.models import LONDON, AgendaItem
+from tests.builders import client_as
+from tracker.api import list_pages, serializers
+from tracker.api.views import ActionViewSet, AgendaItemViewSet
+
+LISTS = {
+    "outstanding actions of one committee": "/api/actions/?committee=childrens-services&status=open",
+    "all overdue actions": "/api/actions/?overdue=true",
+    "a meeting with its items and resolutions": "/api/agenda-items/?meeting={meeting}",
+}
+ROLES = ("staff", "chair", "stranger", "anonymous")
+
+
+@pytest.fixture
+def busy(world, set_clock):
+    """Sixty open actions of the committee, all overdue, half with RAG updates, owned by
+    the stranger's colleague; twelve more items on the December agenda (four exempt), each
+    with two resolutions."""
+    set_clock(dt.datetime(2018, 3, 1, 10, tzinfo=LONDON))
+    for i in range(12):
+        item = AgendaItem.objects.create(
+            meeting=world.december,
+            number=30 + i,
+            position=3 + i,
+            title=f"Item {i}",
+            description=f"About item {i}.",
+            report_author=world.dev,
+            is_exempt=i % 3 == 0,
+            exempt_paragraph=AgendaItem.ExemptParagraph.FINANCIAL if i % 3 == 0 else None,
+            public_title=f"Public title {i}" if i % 3 == 0 else "",
+        )
+        for n in (1, 2):
+            Resolution.objects.create(
+                agenda_item=item, position=n, number=str(n), text=f"Resolved {i}.{n}."
+            )
+    for i in range(60):
+        action = Action.objects.create(
+            agenda_item=world.public_item,
+            title=f"Busy action {i}",
+            owner=world.dev if i % 2 else None,
+            due_date=dt.date(2018, 1, 1) + dt.timedelta(days=i % 20) if i % 4 else None,
+            due_back_meeting=None if i % 4 else world.february,
+        )
+        if i % 2:
+            progress.record_update(
+                action, text=f"Update {i}.", rag=(RAG.RED, RAG.AMBER)[i % 4 // 2], by=None
+            )
+    return world
+
+
+def path_of(name: str, world) -> str:
+    return LISTS[name].format(meeting=world.december.pk)
+
+
+def queries(client, path: str, page_size: int) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"{path}&page_size={page_size}")
+    assert response.status_code == 200, response.content[:300]
+    return len(captured), len(response.data["results"])
+
+
+# Queries of one uncached read, the same at page sizes 5 and 50: the token (none for the
+# public), the filter's committee or meeting, the count, the page, and for agenda items the
+# page's resolutions. A non-staff reader's visibility rules are subqueries of those, not
+# queries of their own.
+EXPECTED_QUERIES = {
+    ("outstanding actions of one committee", "staff"): 4,
+    ("outstanding actions of one committee", "chair"): 4,
+    ("outstanding actions of one committee", "stranger"): 4,
+    ("outstanding actions of one committee", "anonymous"): 3,
+    ("all overdue actions", "staff"): 3,
+    ("all overdue actions", "chair"): 3,
+    ("all overdue actions", "stranger"): 3,
+    ("all overdue actions", "anonymous"): 2,
+    ("a meeting with its items and resolutions", "staff"): 5,
+    ("a meeting with its items and resolutions", "chair"): 5,
+    ("a meeting with its items and resolutions", "stranger"): 5,
+    ("a meeting with its items and resolutions", "anonymous"): 4,
+}
+
+
+@override_settings(API_CACHE_SECONDS=0)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(LISTS))
+def test_the_busy_lists_run_the_same_queries_for_5_rows_as_for_50(busy, name, role):
+    client = client_as(busy, role)
+    path = path_of(name, busy)
+    small, small_rows = queries(client, path, 5)
+    large, large_rows = queries(client, path, 50)
+
+    assert small_rows == 5
+    assert large_rows > 5
+    assert (small, large) == (EXPECTED_QUERIES[name, role],) * 2
+
+
+@override_settings(API_CACHE_SECONDS=0)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "query",
+    [
+        *LISTS.values(),
+        "/api/actions/?ordering=-due_on_date",
+        "/api/actions/?status=completed",
+        "/api/actions/?rag=RED&ordering=due_date",
+        "/api/actions/?page=2&page_size=20",
+        "/api/agenda-items/?committee=childrens-services",
+        "/api/agenda-items/?search=Item&deferred_min=1",
+        "/api/agenda-items/?exempt=true",
+    ],
+)
+def test_plain_row_pages_give_the_serializers_json(busy, monkeypatch, role, query):
+    client = client_as(busy, role)
+    path = query.format(meeting=busy.december.pk)
+    plain = client.get(path)
+    # The same request through the model serializers (the view's fallback).
+    monkeypatch.setattr(list_pages.PlainRows, "matches", lambda self, serializer: False)
+    modelled = client.get(path)
+
+    assert plain.status_code == modelled.status_code == 200
+    assert plain.json() == modelled.json()
+    assert plain.content == modelled.content  # keys in the same order, values written alike
+
+
+def test_the_plain_rows_write_every_field_of_their_serializers():
+    assert ActionViewSet.plain_rows.matches(serializers.ActionSerializer)
+    assert AgendaItemViewSet.plain_rows.matches(serializers.AgendaItemSerializer)

@@ -1,0 +1,228 @@
+"""The busiest API lists (actions, agenda items) paged as plain rows, not model objects.
+May import actions and committees (models, rules); the views use it, nothing else does.
+
+A page of fifty actions through the model serializer builds fifty model objects and their
+joined committee, year and meeting objects, then asks a REST framework field for each of
+nineteen values: most of an uncached read. Here a page is read with `values()` (only the
+columns shown) and each row is written out directly, giving exactly the JSON the model
+serializer gives (tests/api/test_query_counts.py compares them field for field). Each
+`PlainRows` names the serializer it stands for; if that serializer's fields change and the
+rows here do not, the view uses the serializer instead (slower, never wrong).
+"""
+
+from rest_framework import serializers
+
+from actions.models import Action, Resolution
+from committees.models import today
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _datetime(value):
+    return _DATETIME.to_representation(value) if value else None
+
+
+def _year_label(start_date) -> str:
+    """As MunicipalYear.label writes it: 2017/18."""
+    return f"{start_date.year}/{(start_date.year + 1) % 100:02d}"
+
+
+class PlainRows:
+    """How one list's page is read (`columns`) and written (`write`), for `fields`."""
+
+    fields: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+    def matches(self, serializer_class) -> bool:
+        """Whether these rows still write the serializer's fields, in its order."""
+        return tuple(serializer_class.Meta.fields) == self.fields
+
+    def page_rows(self, queryset):
+        return queryset.values(*self.columns)
+
+    def write(self, rows, request) -> list[dict]:
+        raise NotImplementedError
+
+
+class ActionRows(PlainRows):
+    """tracker.api.serializers.ActionSerializer, read from `ActionViewSet.visible`."""
+
+    fields = (
+        "id",
+        "reference",
+        "committee",
+        "committee_id",
+        "municipal_year",
+        "resolution",
+        "agenda_item",
+        "title",
+        "description",
+        "owner",
+        "due_date",
+        "due_back_meeting",
+        "due_back_elsewhere",
+        "due_on",
+        "days_late",
+        "status",
+        "closed_on",
+        "latest_rag",
+        "created_at",
+    )
+    columns = (
+        "id",
+        "reference",
+        "committee__slug",
+        "committee_id",
+        "municipal_year__start_date",
+        "resolution_id",
+        "agenda_item_id",
+        "title",
+        "description",
+        "owner_id",
+        "due_date",
+        "due_back_meeting_id",
+        "due_back_elsewhere",
+        "due_on_date",
+        "status",
+        "closed_on",
+        "latest_rag",
+        "created_at",
+    )
+
+    def write(self, rows, request) -> list[dict]:
+        on = today()
+        is_open = Action.Status.OPEN
+        out = []
+        for r in rows:
+            due_on = r["due_on_date"]
+            status = r["status"]
+            # Action.days_late, on the row: whole days past due, while it is open.
+            days_late = max((on - due_on).days, 0) if due_on and status == is_open else 0
+            out.append(
+                {
+                    "id": r["id"],
+                    "reference": r["reference"],
+                    "committee": r["committee__slug"],
+                    "committee_id": r["committee_id"],
+                    "municipal_year": _year_label(r["municipal_year__start_date"]),
+                    "resolution": r["resolution_id"],
+                    "agenda_item": r["agenda_item_id"],
+                    "title": r["title"],
+                    "description": r["description"],
+                    "owner": r["owner_id"],
+                    "due_date": _date(r["due_date"]),
+                    "due_back_meeting": r["due_back_meeting_id"],
+                    "due_back_elsewhere": r["due_back_elsewhere"],
+                    "due_on": _date(due_on),
+                    "days_late": days_late,
+                    "status": status,
+                    "closed_on": _date(r["closed_on"]),
+                    "latest_rag": r["latest_rag"],
+                    "created_at": _datetime(r["created_at"]),
+                }
+            )
+        return out
+
+
+# What an agenda item's reader sees only when they may open it (serializers.py names them
+# CONFIDENTIAL_ITEM_FIELDS), with the column each is read from.
+_ITEM_CONFIDENTIAL = (
+    ("description", "description"),
+    ("topic", "topic_id"),
+    ("report_author", "report_author_id"),
+    ("lead_officer", "lead_officer_id"),
+    ("report_summary", "report_summary"),
+    ("minutes", "minutes"),
+    ("outcome", "outcome"),
+    ("report_submitted_at", "report_submitted_at"),
+    ("public_interest_reason", "public_interest_reason"),
+)
+
+
+class AgendaItemRows(PlainRows):
+    """tracker.api.serializers.AgendaItemSerializer, read from `AgendaItemViewSet.visible`
+    (whose `listed_to` annotates `readable`): an item the reader may not open is its shell,
+    with its public title and paragraph only, as `AgendaItemSerializer.to_representation`."""
+
+    fields = (
+        "id",
+        "meeting",
+        "number",
+        "position",
+        "title",
+        "readable",
+        "is_exempt",
+        "exempt_paragraph",
+        "public_title",
+        *(name for name, _ in _ITEM_CONFIDENTIAL),
+        "deferral_count",
+        "resolutions",
+    )
+    columns = (
+        "id",
+        "meeting_id",
+        "number",
+        "position",
+        "title",
+        "readable",
+        "is_exempt",
+        "exempt_paragraph",
+        "public_title",
+        *(column for _, column in _ITEM_CONFIDENTIAL),
+        "deferral_count",
+    )
+    resolution_fields = ("id", "reference", "number", "text", "kind")
+
+    def write(self, rows, request) -> list[dict]:
+        rows = list(rows)
+        # One query for the page's resolutions, as the serializer's prefetch reads them.
+        resolutions: dict[int, list[dict]] = {r["id"]: [] for r in rows}
+        if rows:
+            for res in (
+                Resolution.objects.filter(agenda_item_id__in=list(resolutions))
+                .order_by("position")
+                .values("agenda_item_id", *self.resolution_fields)
+            ):
+                resolutions[res.pop("agenda_item_id")].append(res)
+        out = []
+        for r in rows:
+            if not r["readable"]:
+                out.append(
+                    {
+                        "id": r["id"],
+                        "meeting": r["meeting_id"],
+                        "number": r["number"],
+                        "position": r["position"],
+                        "title": r["public_title"],
+                        "readable": False,
+                        "is_exempt": True,
+                        "exempt_paragraph": r["exempt_paragraph"],
+                        "public_title": r["public_title"],
+                        **{name: None for name, _ in _ITEM_CONFIDENTIAL},
+                        "deferral_count": None,
+                        "resolutions": [],
+                    }
+                )
+                continue
+            item = {
+                "id": r["id"],
+                "meeting": r["meeting_id"],
+                "number": r["number"],
+                "position": r["position"],
+                "title": r["title"],
+                "readable": True,
+                "is_exempt": r["is_exempt"],
+                "exempt_paragraph": r["exempt_paragraph"],
+                "public_title": r["public_title"],
+            }
+            for name, column in _ITEM_CONFIDENTIAL:
+                item[name] = r[column]
+            item["report_submitted_at"] = _datetime(r["report_submitted_at"])
+            item["deferral_count"] = r["deferral_count"]
+            item["resolutions"] = resolutions[r["id"]]
+            out.append(item)
+        return out
