@@ -86,7 +86,7 @@ def test_a_local_run_with_debug_on_needs_no_secret_key():
         (
             "EMAIL_BACKEND",
             "pigeon",
-            "EMAIL_BACKEND must be one of console, file, memory, smtp, not 'pigeon'",
+            "EMAIL_BACKEND must be one of console, file, memory, notify, smtp, not 'pigeon'",
         ),
         ("REMINDER_HOUR", "24", "REMINDER_HOUR must be at most 23, not 24"),
         (
