@@ -523,3 +523,24 @@ def test_an_authority_refuses_an_unusable_modern_gov_setting(authority, fields, 
     assert {
         k: v for k, v in refused.value.message_dict.items() if k.startswith("moderngov")
     } == errors
+
+
+@pytest.mark.django_db
+def test_items_that_swap_numbers_upstream_swap_them_here(
+    riverside, council, service, december_2026
+):
+    sync(riverside, service)
+    january = council.meeting(5002)
+    january.items[1].number, january.items[2].number = 7, 6
+
+    outcome = sync(riverside, service)
+
+    assert [
+        (i.moderngov_id, i.number)
+        for i in Meeting.objects.get(moderngov_id=5002).items.order_by("moderngov_id")
+    ] == [(7001, 5), (7002, 7), (7003, 6), (7004, 8)]
+    assert outcome.run.changes == [
+        f"{CS}: item “Placement Stability Update” of 14 January 2027: number updated",
+        f"{CS}: item “Children's Social Care Performance” of 14 January 2027: number updated",
+    ]
+    assert outcome.differences == []

@@ -555,6 +555,22 @@ class CommitteeSync:
         items = list(meeting.items.all())
         linked = {item.moderngov_id: item for item in items if item.moderngov_id}
         unlinked = [item for item in items if not item.moderngov_id]
+        # Renumbered upstream (items swap numbers): free the old numbers first, as the
+        # database allows one item per number at every moment.
+        renumbered = [
+            (linked[upstream.id], upstream.number)
+            for upstream in entry.items
+            if upstream.id in linked
+            and upstream.number is not None
+            and linked[upstream.id].number != upstream.number
+        ]
+        wanted = {number for _, number in renumbered}
+        for item, _ in renumbered:
+            if item.number in wanted:  # another item takes this number
+                item.number = None
+                item._change_reason = REASON
+                item.save(update_fields=["number"])
+        self.numbers = {item.number: item.pk for item in items if item.number is not None}
         for upstream in entry.items:
             item = linked.get(upstream.id)
             if item is None:
@@ -584,13 +600,14 @@ class CommitteeSync:
                     "it is kept here",
                 )
 
-    def free_number(self, meeting: Meeting, number: int | None, item=None) -> int | None:
+    def free_number(self, number: int | None, item=None) -> int | None:
+        """`number`, unless another item of the meeting being synced holds it."""
         if number is None:
             return None
-        clash = meeting.items.filter(number=number)
-        if item is not None:
-            clash = clash.exclude(pk=item.pk)
-        return None if clash.exists() else number
+        holder = self.numbers.get(number)
+        if holder is None or (item is not None and holder == item.pk):
+            return number
+        return None
 
     def add_item(self, meeting: Meeting, upstream: AgendaEntry) -> None:
         subject = f"Item “{upstream.title}” of {day(meeting.date)}"
@@ -605,7 +622,7 @@ class CommitteeSync:
         item = AgendaItem(
             meeting=meeting,
             moderngov_id=upstream.id,
-            number=self.free_number(meeting, upstream.number),
+            number=self.free_number(upstream.number),
             position=upstream.position,
             title=upstream.title,
             is_exempt=upstream.restricted,
@@ -616,6 +633,8 @@ class CommitteeSync:
         item.full_clean()
         item._change_reason = REASON
         item.save()
+        if item.number is not None:
+            self.numbers[item.number] = item.pk
         self.changed(f"item “{item.display_title}” added to the meeting of {day(meeting.date)}")
         if topic is not None:
             if topic.target_meeting_id is None:
@@ -664,7 +683,7 @@ class CommitteeSync:
                 "it is exempt (only an officer lifts an exemption)",
             )
         fields = []
-        number = self.free_number(item.meeting, upstream.number, item)
+        number = self.free_number(upstream.number, item)
         if upstream.number is not None and number is None and item.number != upstream.number:
             self.differ(
                 f"item:{upstream.id}:number",
@@ -673,6 +692,8 @@ class CommitteeSync:
                 "another item of the meeting has that number",
             )
         elif number is not None and item.number != number:
+            self.numbers.pop(item.number, None)
+            self.numbers[number] = item.pk
             item.number = number
             fields.append("number")
         if item.position != upstream.position:
