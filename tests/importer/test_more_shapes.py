@@ -354,3 +354,43 @@ def test_a_lead_in_over_decisions_in_paragraphs_leaves_them_apart():
         "That the savings plan be noted.",
         "That officers report the reserves position to the next meeting.",
     ]
+
+
+def test_a_committee_line_over_a_held_on_line_is_the_header():
+    meeting = proposal(
+        "MINUTES OF THE LIBRARIES SCRUTINY COMMITTEE\n"
+        "Held on Tuesday 14 January 2025 at 10.00 am in the Reading Room, Central Library\n\n"
+        "LSC/25/1  APOLOGIES FOR ABSENCE\nNone were received.\n\n"
+        "LSC/25/2  MOBILE LIBRARY ROUTES\nRESOLVED: That the revised routes be noted.\n"
+    )
+    assert (meeting.committee, meeting.date, meeting.time, meeting.venue) == (
+        "Libraries Scrutiny Committee",
+        "2025-01-14",
+        "10:00",
+        "Reading Room, Central Library",
+    )
+    assert not any("not recognised" in w for w in meeting.warnings)
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (1, "APOLOGIES FOR ABSENCE"),
+        (2, "MOBILE LIBRARY ROUTES"),
+    ]
+
+
+def test_paragraphs_numbered_after_their_item_are_not_headings():
+    meeting = proposal(
+        "Cabinet Scrutiny Panel\nMinutes of the meeting held on 9 April 2025\n\n"
+        "31.  Apologies\nCouncillor Field sent apologies.\n\n"
+        "32.  Bus Shelter Repairs\n32.1  The Head of Highways introduced the report.\n"
+        "32.2  Members asked about vandalism.\n32.3  AGREED:\n(a) to note the report;\n"
+        "(b) that a list of shelters awaiting repair be circulated to Members.\n\n"
+        "33.  Date of Next Meeting\nThe next meeting is on 11 June 2025.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (31, "Apologies"),
+        (32, "Bus Shelter Repairs"),
+        (33, "Date of Next Meeting"),
+    ]
+    assert texts(meeting.items[1]) == [
+        "To note the report",
+        "That a list of shelters awaiting repair be circulated to Members.",
+    ]

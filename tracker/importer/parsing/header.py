@@ -317,7 +317,7 @@ def _labelled_header(lines: list[str]) -> _Segment | None:
 # A line that is only the meeting's date, perhaps with its time and place:
 # "Thursday, 19th January, 2023", "Tuesday 9 July 2024 at 6.30pm, Council Chamber".
 _DATE_LINE = re.compile(
-    rf"^(?:date\s*:?\s*)?{_WEEKDAY}?{_DATE_IN_HEADER}\s*,?\s*(?:(?:at|from|commencing\s+at)?\s*(?P<time>{_TIME}))?"
+    rf"^(?:date\s*:?\s*)?(?:(?:meeting\s+)?held\s+(?:on\s+)?|on\s+)?{_WEEKDAY}?{_DATE_IN_HEADER}\s*,?\s*(?:(?:at|from|commencing\s+at)?\s*(?P<time>{_TIME}))?"
     r"(?:\s*(?:,|\s+in|\s+at|[-\u2013\u2014])\s*(?P<venue>[^\n]{3,200}))?\s*\.?$",
     re.I,
 )

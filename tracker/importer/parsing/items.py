@@ -34,7 +34,8 @@ _ITEM_HEADING = re.compile(
     r"(?:[A-Z]{2,8}[/ ](?:\d{2,4}/)?(?=\d{1,4}(?:/\d{2,4})?\s))?"
     # an agenda section's letter before the number: "A1", "B2"
     r"(?P<letter>(?-i:[A-Z])(?=\d))?"
-    r"(?P<number>\d{1,4})(?P<suffix>/\d{2,4})?"
+    # "24.3 Members asked ...": a paragraph of item 24, not a heading
+    r"(?P<number>\d{1,4})(?!\.\d)(?P<suffix>/\d{2,4})?"
     r"(?:\s*[.):]\s*|\s*[-\u2013\u2014]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+)(?P<title>\S.{0,299})$",
     re.I,
 )
@@ -667,6 +668,7 @@ def _set_source(item: ItemProposal, lines, start: int, end: int) -> None:
         item.source = "\n".join(lines[start:end])
 
 
+_DECISION_WORDS = r"(?:RESOLVED|Resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended)\b"
 _RESOLVED_WORD = re.compile(
     r"^(?:\(?[a-z0-9]{1,4}[.)]\s+)?(?:RESOLVED|AGREED|Resolved)\b|\bRESOLVED\b"
 )
@@ -749,6 +751,10 @@ def _minutes_lines(body: list[str], moderngov: bool) -> list[str]:
 
 def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngov: bool) -> None:
     lines = _minutes_lines(body, moderngov)
+    if item.number is not None:
+        # paragraphs numbered after the item ("24.3  AGREED:"): the number is no part
+        own = re.compile(rf"^{item.number}\.\d{{1,2}}\.?\s+(?={_DECISION_WORDS})")
+        lines = [own.sub("", line) for line in lines]
     # Cut-off text on modern.gov pages ("...  view the full minutes text for item 25.").
     for index, line in enumerate(lines):
         match = _TRUNCATED.search(line)
