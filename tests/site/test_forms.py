@@ -132,3 +132,17 @@ def test_merge_says_the_same_thing_on_its_link_heading_label_and_button(client, 
     assert "Merge into this topic" in page
     empty = client.post(f"/topics/{world['youth'].pk}/merge/", {})
     assert "There is a problem Choose the topic to merge into this one." in text_of(empty)
+
+
+def test_the_printable_tracker_asks_since_when_in_day_month_and_year(client, world, alan):
+    url = "/committees/childrens-services/tracker/print/"
+    login(client, alan)
+    boxes = text_of(client.get(url + "?since_day=1&since_month=1&since_year=2018"))
+    by_iso = text_of(client.get(url + "?since=2018-01-01"))
+    assert "actions still open, and those closed since 1 January 2018." in boxes
+    assert boxes == by_iso
+    html = client.get(url + "?since=2018-01-01").content.decode()
+    assert 'name="since_day" value="1"' in html and 'type="date"' not in html
+    wrong = text_of(client.get(url + "?since_day=30&since_month=2&since_year=2018"))
+    assert "There is a problem Since must be a real date." in wrong
+    assert ": every action." in wrong

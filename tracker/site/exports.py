@@ -7,11 +7,18 @@ from committees.models import Committee
 from tracker.site import calendar_feeds, spreadsheets
 from tracker.site.committees import get_committee
 from tracker.site.common import on_date
-from tracker.site.forms import ActionFilterForm
+from tracker.site.forms import TrackerSinceForm
+
+SINCE = ("since", "since_day", "since_month", "since_year")
+
+
+def _since_form(request) -> TrackerSinceForm:
+    """`?since=YYYY-MM-DD` (links, exports) or the day, month and year boxes of the page."""
+    return TrackerSinceForm({key: request.GET[key] for key in SINCE if key in request.GET})
 
 
 def _since(request):
-    form = ActionFilterForm({"since": request.GET.get("since", "")})
+    form = _since_form(request)
     return form.cleaned_data["since"] if form.is_valid() else None
 
 
@@ -45,7 +52,13 @@ def tracker_print(request, slug):
     return render(
         request,
         "tracker/pages/tracker_print.html",
-        {"committee": committee, "since": since, "on": on, "rows": rows},
+        {
+            "committee": committee,
+            "since": since,
+            "on": on,
+            "rows": rows,
+            "form": _since_form(request),
+        },
     )
 
 

@@ -234,6 +234,17 @@ class ActionFilterForm(forms.Form):
     since = DayMonthYearField(label="Open on or after", required=False, example="12 12 2017")
 
 
+class TrackerSinceForm(forms.Form):
+    """The day an exported or printed tracker starts from (`?since=` or day, month, year)."""
+
+    since = DayMonthYearField(
+        label="Since",
+        required=False,
+        help_text="Optional: actions still open, and those closed on or after this day, for "
+        "example the last meeting's. For example, 12 12 2017",
+    )
+
+
 class CommitteeFilterForm(forms.Form):
     q = forms.CharField(label="Name contains", required=False, max_length=100)
     kind = forms.ChoiceField(label="Kind", required=False)
