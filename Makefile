@@ -11,8 +11,9 @@ PORT ?= 8000
 # The PostgreSQL run of the suite: the server of this machine, as in CI.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 # One pytest worker per core (pytest-xdist) for all but the `services` tests (Redis, real
-# workers, beats and browsers: tests/conftest.py), which then run one at a time.
-PYTEST_PARALLEL ?= -n auto
+# workers, beats and browsers: tests/conftest.py), which then run one at a time. Each module
+# stays on one worker (loadscope), so a world built once per module is built once.
+PYTEST_PARALLEL ?= -n auto --dist loadscope
 
 .PHONY: install run test test-sqlite test-postgres lint lock clean bench bench-quick browser
 

@@ -5,11 +5,15 @@ tells apart, built by `build_world()`. Everything confidential about the exempt 
 a test can search every response for it.
 """
 
+import copy
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -232,6 +236,31 @@ def build_world() -> SimpleNamespace:
     }
     w.tokens = {role: Token.objects.create(user=user).key for role, user in w.users.items() if user}
     return w
+
+
+def world_built_once_per_module(build, *, frozen_at: dt.datetime | None = None):
+    """The `world` fixture of a test module whose world costs more to build than its tests
+    take to run: `build()` runs once per module inside a transaction that is rolled back when
+    the module ends, and each test gets a deep copy of it, its own changes rolled back to it
+    after the test (as Django's TestCase.setUpTestData). With `frozen_at`, the clock stands at
+    that moment while the world is built and during each test."""
+
+    @pytest.fixture(scope="module", name="world_as_built")
+    def world_as_built(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+            if frozen_at:
+                patch.setattr(timezone, "now", lambda: frozen_at)
+            with transaction.atomic():
+                yield build()
+                transaction.set_rollback(True)
+
+    @pytest.fixture(name="world")
+    def world(world_as_built, db, monkeypatch):
+        if frozen_at:
+            monkeypatch.setattr(timezone, "now", lambda: frozen_at)
+        return copy.deepcopy(world_as_built)
+
+    return world_as_built, world
 
 
 def client_as(world, role: str) -> APIClient:

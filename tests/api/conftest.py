@@ -1,10 +1,6 @@
-"""The API tests' world: the cast and business of tests/builders.py, built for each test."""
+"""The API tests' world: the cast and business of tests/builders.py, built once per module
+(each test's changes are rolled back to it)."""
 
-import pytest
+from tests.builders import build_world, world_built_once_per_module
 
-from tests.builders import build_world
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
+world_as_built, world = world_built_once_per_module(build_world)

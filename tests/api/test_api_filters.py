@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.models import Action
 from committees import deferrals
 from committees.models import LONDON, AgendaItem, Authority, Meeting
-from tests.builders import build_world, client_as, walk
+from tests.builders import build_world, client_as, walk, world_built_once_per_module
 
 D = dt.date
 
@@ -31,8 +31,7 @@ def clock(monkeypatch):
     return move_to
 
 
-@pytest.fixture
-def world(db):
+def build_filter_world():
     w = build_world()
     w.march = Meeting.objects.create(committee=w.committee, date=D(2018, 3, 13))
     w.july = Meeting.objects.create(committee=w.committee, date=D(2018, 7, 10))
@@ -64,6 +63,9 @@ def world(db):
         by=w.priya.user,
     )
     return w
+
+
+world_as_built, world = world_built_once_per_module(build_filter_world)
 
 
 def references(client, url):

@@ -17,8 +17,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.builders import build_world
+
 BIN = Path(sys.executable).parent
 PACKAGE = "tracker_client"
+
+
+@pytest.fixture
+def world(transactional_db):
+    """Built for each test and committed: the live server reads it from its own thread."""
+    return build_world()
 
 
 @pytest.fixture
