@@ -394,3 +394,46 @@ def test_paragraphs_numbered_after_their_item_are_not_headings():
         "To note the report",
         "That a list of shelters awaiting repair be circulated to Members.",
     ]
+
+
+def test_a_title_in_capitals_with_its_minute_run_on_after_a_dash():
+    meeting = proposal(
+        "WESTSHIRE COUNCIL\n\nPLACE SCRUTINY COMMITTEE\n\n"
+        "Minutes of a meeting held at Shire Hall on Thursday 6 March 2025 at 2.00 pm\n\n"
+        "1.  APOLOGIES \u2013 Apologies were received from Councillor Cole.\n\n"
+        "2.  PAVEMENT REPAIRS \u2013 The Committee considered a report on pavement repairs. Members "
+        "asked about the backlog. Resolved \u2013 (a) That the report be noted, (b) that the "
+        "Director circulate repair times by ward, and (c) that dropped kerbs be added to the "
+        "work programme.\n\n"
+        "3.  FLOOD RISK STRATEGY \u2013 Consideration of this item was deferred to the next meeting "
+        "at the request of the Environment Agency.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (1, "APOLOGIES"),
+        (2, "PAVEMENT REPAIRS"),
+        (3, "FLOOD RISK STRATEGY"),
+    ]
+    assert texts(meeting.items[1]) == [
+        "That the report be noted",
+        "That the Director circulate repair times by ward",
+        "That dropped kerbs be added to the work programme.",
+    ]
+    assert [w.topic for w in meeting.work_programme_requests] == ["Dropped kerbs"]
+    assert meeting.items[2].outcome == "deferred"
+    assert meeting.items[2].deferred_to.date == "2025-04-10"
+
+
+def test_a_title_case_list_under_a_lead_in_stays_a_list():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n14.\n\nCouncil Plan Performance\n\nMinutes:\n\n"
+        "RESOLVED that the following issues be added to the work programmes shown:-\n\n"
+        "1)  Town Centres \u2013 To include footfall figures and the vacancy rate - this "
+        "committee\n\n"
+        "2)  Air Quality \u2013 To consider further indicators at the autumn meeting\n\n"
+        "15.\n\nAny Other Business\n\nMinutes:\n\nNone.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (14, "Council Plan Performance"),
+        (15, "Any Other Business"),
+    ]
+    assert [w.topic for w in meeting.work_programme_requests] == ["Town Centres", "Air Quality"]

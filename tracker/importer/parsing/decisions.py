@@ -118,7 +118,7 @@ def _tidy_decision(text: str) -> str:
     text = " ".join(text.split()).strip()
     text = (
         re.sub(r"(?:;|,)?\s*(?:and|or)?\s*$", "", text)
-        if text.endswith(("; and", ";", "; or", ","))
+        if text.endswith(("; and", ";", "; or", ",", ", and", ", or"))
         else text
     )
     text = text.strip()

@@ -113,6 +113,7 @@ class _Heading:
     weight: float = 1.0  # how much it reads like an item heading rather than a listed part
     printed: str = ""  # a number that is not a whole number, as printed: "A1", "RECOMMENDATION I"
     order: int | None = None  # where it falls in its run: A1 < A2 < B1, I < II
+    rest: str = ""  # the minute run on after the title on the heading's line
 
     def __post_init__(self):
         if self.order is None:
@@ -132,6 +133,36 @@ def _roman_value(numeral: str) -> int:
 
 
 SECTION = 1000  # the run of "B" items follows the run of "A" items
+
+
+# "3.  HIGHWAYS MAINTENANCE - The Committee considered ...": the title in capitals (or in
+# title case before a long dash), then the minute run on in the same paragraph
+_RUN_ON_CAPS = re.compile(
+    r"^\s*(?:(?:item|minute)\s+)?(?P<number>\d{1,4})(?!\.\d)(?P<suffix>/\d{2,4})?\s*[.):]?\s+"
+    r"(?P<title>[A-Z][A-Z0-9&'\u2019,()/\- ]{2,150}?[A-Z0-9)])"
+    r"(?:\s+[-\u2013\u2014]\s+|\s*[\u2013\u2014]\s*|:\s+|\.\s+)(?P<rest>[A-Z(\"'\u201c\d].*)$"
+)
+_RUN_ON_TITLE_CASE = re.compile(
+    r"^\s*(?:(?:item|minute)\s+)?(?P<number>\d{1,4})(?!\.\d)(?P<suffix>/\d{2,4})?\s*[.):]?\s+"
+    r"(?P<title>[A-Z][^\u2013\u2014]{2,150}?)\s+[\u2013\u2014]\s+(?P<rest>[A-Z(\"'\u201c].*)$"
+)
+
+
+def _run_on_heading(line: str) -> re.Match | None:
+    if len(line) < 40 or not re.search(r"[a-z]", line):
+        return None  # a short line, or one all in capitals, is a heading as it stands
+    match = _RUN_ON_CAPS.match(line)
+    if match and re.search(r"[A-Z]{3}", match["title"]) and len(match["rest"]) >= 20:
+        return match
+    match = _RUN_ON_TITLE_CASE.match(line)
+    if (
+        match
+        and _title_case(match["title"])
+        and len(match["title"].split()) <= 10
+        and len(match["rest"]) >= 20
+    ):
+        return match
+    return None
 
 
 def _heading_from(line: str, index: int, match: re.Match, title: str, shape: str, weight: float):
@@ -280,6 +311,17 @@ def _numbered_candidates(lines: list[str], start: int, end: int) -> list[_Headin
                 candidates.append(_Heading(nxt, int(lone["number"]), title, nxt + 1, shape, weight))
                 index = nxt + 1
                 continue
+        run_on = _run_on_heading(line)
+        if run_on:
+            title = _clean_title(run_on["title"])
+            shape = _shape(line, run_on)
+            # weighed as the whole line reads: under a lead-in it is a listed part
+            weight = _heading_weight(lines, index, start, f"{title} {run_on['rest']}", shape)
+            heading = _heading_from(line, index, run_on, title, shape, weight)
+            heading.rest = run_on["rest"]
+            candidates.append(heading)
+            index += 1
+            continue
         match = (
             _ITEM_WORD_HEADING.match(line)
             or _ITEM_HEADING.match(line)
@@ -619,7 +661,7 @@ def _propose_meeting(lines, segment: _Segment, calendar: Calendar, committee) ->
                 back -= 1
             if _LONE_NUMBER.match(lines[back] or ""):
                 end = back
-        body = lines[heading.body_start : end]
+        body = ([heading.rest] if heading.rest else []) + lines[heading.body_start : end]
         item = ItemProposal(number=heading.number, title=heading.title, printed=heading.printed)
         _set_source(item, lines, first_line if position == 0 else heading.line, end)
         if heading.title == UNTITLED:
@@ -668,6 +710,9 @@ def _set_source(item: ItemProposal, lines, start: int, end: int) -> None:
         item.source = "\n".join(lines[start:end])
 
 
+_INLINE_DECISION = re.compile(
+    r"(?<=[.!?])\s+(?=(?:RESOLVED|Resolved|AGREED|RECOMMENDED)\s*(?:[-\u2013\u2014:;]|that\b|to\b))"
+)
 _DECISION_WORDS = r"(?:RESOLVED|Resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended)\b"
 _RESOLVED_WORD = re.compile(
     r"^(?:\(?[a-z0-9]{1,4}[.)]\s+)?(?:RESOLVED|AGREED|Resolved)\b|\bRESOLVED\b"
@@ -751,6 +796,8 @@ def _minutes_lines(body: list[str], moderngov: bool) -> list[str]:
 
 def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngov: bool) -> None:
     lines = _minutes_lines(body, moderngov)
+    # a paragraph run on into its decision: "... asked about the backlog. Resolved - (a) ..."
+    lines = [piece for line in lines for piece in _INLINE_DECISION.split(line)]
     if item.number is not None:
         # paragraphs numbered after the item ("24.3  AGREED:"): the number is no part
         own = re.compile(rf"^{item.number}\.\d{{1,2}}\.?\s+(?={_DECISION_WORDS})")
