@@ -571,6 +571,7 @@ class CommitteeSync:
                 item._change_reason = REASON
                 item.save(update_fields=["number"])
         self.numbers = {item.number: item.pk for item in items if item.number is not None}
+        self.candidates = None
         for upstream in entry.items:
             item = linked.get(upstream.id)
             if item is None:
@@ -630,7 +631,9 @@ class CommitteeSync:
             public_title=upstream.title if upstream.restricted else "",
         )
         topic = self.topic_continued(meeting, upstream)
-        item.full_clean()
+        # The model's rules (exempt needs its paragraph and public title); its constraints are
+        # the database's, and the number and id were checked above.
+        item.full_clean(validate_constraints=False)
         item._change_reason = REASON
         item.save()
         if item.number is not None:
@@ -640,21 +643,27 @@ class CommitteeSync:
             if topic.target_meeting_id is None:
                 move_topic(topic, to_meeting=meeting)
             item.topic = topic
-            item.full_clean()
+            item.full_clean(validate_constraints=False)
             item._change_reason = REASON
             item.save(update_fields=["topic"])
             self.changed(f"item “{item.display_title}” continues the topic “{topic.display_title}”")
 
     def topic_continued(self, meeting: Meeting, upstream: AgendaEntry) -> WorkProgrammeTopic | None:
         """The planned or deferred topic this new item continues, when exactly one's title agrees."""
+        if self.candidates is None:  # read once per meeting
+            self.candidates = list(
+                WorkProgrammeTopic.objects.active()
+                .filter(work_programme__committee=self.committee)
+                .filter(
+                    Q(target_meeting=meeting)
+                    | Q(target_meeting__isnull=True, status=WorkProgrammeTopic.Status.DEFERRED)
+                )
+                .exclude(items__meeting=meeting)
+                .distinct()
+            )
         topics = [
             topic
-            for topic in WorkProgrammeTopic.objects.active()
-            .filter(work_programme__committee=self.committee)
-            .filter(
-                Q(target_meeting=meeting)
-                | Q(target_meeting__isnull=True, status=WorkProgrammeTopic.Status.DEFERRED)
-            )
+            for topic in self.candidates
             if same_title(topic.display_title, upstream.title)
             or same_title(topic.title, upstream.title)
         ]
@@ -663,6 +672,7 @@ class CommitteeSync:
         topic = topics[0]
         if topic.target_meeting_id is None and meeting.refuses_business(self.today):
             return None
+        self.candidates.remove(topic)  # one item continues it
         return topic
 
     def update_item(self, item: AgendaItem, upstream: AgendaEntry) -> None:
@@ -710,7 +720,7 @@ class CommitteeSync:
                 f"its public title is “{item.public_title}”",
             )
         if fields:
-            item.full_clean()
+            item.full_clean(validate_constraints=False)
             item._change_reason = REASON
             item.save(update_fields=fields)
             said = [name for name in fields if name != "position"]  # the order alone is no news
