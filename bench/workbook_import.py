@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import time
 
-from bench.common import Results, fresh_database, manage, setup_django
+from bench.common import Results, fresh_database, load_average, manage, setup_django
 
 DATABASE = "scrutiny_bench_workbook"
 GOAL_SECONDS = 60
@@ -119,6 +119,12 @@ def main():
         target=f"< {GOAL_SECONDS} s",
         passed=read_s + save_s < GOAL_SECONDS,
         note=f"saving {save_s:.1f} s; {outcome.summary()}",
+    )
+    res.record(
+        "saving, per row",
+        round(save_s / max(len(reading.rows), 1) * 1000, 1),
+        "ms",
+        note=f"{len(reading.rows)} rows saved in {save_s:.1f} s; machine load {load_average()}",
     )
 
     start = time.perf_counter()
