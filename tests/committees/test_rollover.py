@@ -3,10 +3,12 @@ yet considered carried into it (their deferrals with them), and the annual meeti
 changes, through `actions.rollover.roll_over` as the command and the page call it."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from actions.rollover import roll_over
 from committees.deferrals import defer_topic
@@ -492,3 +494,40 @@ def test_the_command_says_when_nothing_changed(year_of_topics, capsys):
         "membership changes recorded 0.",
         "Nothing changed: everything was already carried.",
     ]
+
+
+# --- Two officers at once (PostgreSQL) ---------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises writers, so it cannot show two rollovers at once",
+)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_rollovers_at_once_carry_each_topic_once(year_of_topics, committee, july):
+    # 2018/19 and its programme are made already: only the rollover's own lock keeps them apart.
+    WorkProgramme.for_meeting(july)
+    barrier = threading.Barrier(2)
+    reports, errors = [], []
+
+    def officer():
+        try:
+            barrier.wait()
+            reports.append(roll_over("2018/19"))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=officer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert sorted(len(r.committees[0].carried) for r in reports) == [0, 4]
+    assert MunicipalYear.objects.filter(start_date__year=2018).count() == 1
+    assert WorkProgramme.objects.filter(municipal_year__start_date__year=2018).count() == 1
+    assert WorkProgrammeTopic.objects.filter(carried_over_from__isnull=False).count() == 4
