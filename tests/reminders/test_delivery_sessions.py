@@ -1,0 +1,91 @@
+"""A busy day's delivery over real SMTP: one session carries many reminders (a new one every
+MESSAGES_PER_CONNECTION, and after any failure), each reminder still its own claim, and on
+PostgreSQL the commits stop waiting for the disk only while the outbox delivers."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from committees.models import LONDON
+from tests.reminders.test_smtp_delivery import listener, port  # noqa: F401 (fixtures)
+from tracker.reminders import outbox
+from tracker.reminders.ledger import Reminder
+
+NOW = dt.datetime(2018, 1, 11, 9, 0, tzinfo=LONDON)
+
+
+def pending(committee, dev, count: int) -> list[Reminder]:
+    return [
+        Reminder.objects.create(
+            rule=Reminder.Rule.ACTION_OVERDUE,
+            recipient=dev,
+            recipient_email=dev.email,
+            recipient_name=dev.name,
+            about=f"action:{n}:overdue",
+            for_date=NOW.date(),
+            committee=committee,
+            subject=f"Overdue by 1 day: action CS (17/18) A{n:02d}",
+            body_text=f"Action {n} is overdue.\n",
+            body_html=f"<p>Action {n} is overdue.</p>",
+            next_attempt_at=NOW - dt.timedelta(minutes=n),
+        )
+        for n in range(count)
+    ]
+
+
+def test_forty_five_reminders_go_over_three_smtp_sessions_each_once(
+    listener,  # noqa: F811
+    committee,
+    dev,
+):
+    made = pending(committee, dev, 45)
+
+    outcomes = outbox.deliver_due(NOW)
+
+    assert [o.delivered for o in outcomes] == [True] * 45
+    assert listener.connections == 3  # 20, 20 and 5
+    parsed = listener.parsed()
+    assert sorted(m["Message-ID"] for m in parsed) == sorted(r.message_id for r in made)
+    # Oldest first, as claimed; each with the committee officer's Reply-To.
+    assert [m["Subject"] for m in parsed] == [r.subject for r in reversed(made)]
+    assert {m["Reply-To"] for m in parsed} == {"priya.shah@riverside.example"}
+    assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert set(Reminder.objects.values_list("sent_at", flat=True)) == {NOW}
+
+
+def test_each_refused_reminder_closes_its_session_and_fails_alone(
+    listener,  # noqa: F811
+    committee,
+    dev,
+):
+    pending(committee, dev, 3)
+    listener.refuse_recipients = True  # 550 for every recipient: a permanent refusal
+
+    outcomes = outbox.deliver_due(NOW)
+
+    assert [o.delivered for o in outcomes] == [False] * 3
+    assert listener.connections == 3  # a failure closes the session; the next opens anew
+    assert set(Reminder.objects.values_list("status", "attempts")) == {("failed", 1)}
+    assert listener.messages == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_commits_wait_for_the_disk_again_once_delivery_is_done(
+    listener,  # noqa: F811
+    committee,
+    dev,
+):
+    pending(committee, dev, 2)
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    before = synchronous_commit()
+    outbox.deliver_due(NOW)
+
+    assert before == "on"
+    assert synchronous_commit() == "on"
+    assert Reminder.objects.filter(status="sent").count() == 2
