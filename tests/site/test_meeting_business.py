@@ -62,6 +62,8 @@ def test_only_the_officer_sees_the_meeting_controls(client, world, youth_item, p
     assert "Change the owner or due date" in text_of(
         client.get(world["figures"].get_absolute_url())
     )
+    december_page = client.get(world["public_item"].meeting.get_absolute_url()).content.decode()
+    assert f'href="/actions/{world["figures"].pk}/owner/"' in december_page
     for person in (alan, dev, None):
         client.logout()
         if person:
@@ -71,6 +73,8 @@ def test_only_the_officer_sees_the_meeting_controls(client, world, youth_item, p
         assert "Record or change attendance" not in page
         action_page = text_of(client.get(world["figures"].get_absolute_url()))
         assert "Change the owner or due date" not in action_page
+        december_page = client.get(world["public_item"].meeting.get_absolute_url())
+        assert "/owner/" not in december_page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["alan", "dev", "anonymous"])
