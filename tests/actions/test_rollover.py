@@ -197,3 +197,24 @@ def test_the_command_prints_what_it_carried(year_of_business, capsys):
         "Carried 0 topic(s), 1 action(s), 1 recommendation(s); already carried 0; left 4; "
         "membership changes recorded 0."
     )
+
+
+def test_the_action_and_recommendation_pages_say_they_were_carried_over(
+    year_of_business, overdue_action, client, priya
+):
+    roll_over("2018/19")
+    client.force_login(priya.user)
+
+    action_page = " ".join(client.get(f"/actions/{overdue_action.pk}/").content.decode().split())
+    assert (
+        "<dt>Carried over</dt><dd>Still open at the end of 2017/18, so carried into the next "
+        "municipal year</dd>"
+    ) in action_page
+    awaiting = year_of_business["awaiting"]
+    page = " ".join(client.get(f"/resolutions/{awaiting.pk}/").content.decode().split())
+    assert (
+        "<dt>Carried over</dt><dd>Still awaiting the executive's response at the end of "
+        "2017/18, so carried into the next municipal year</dd>"
+    ) in page
+    answered = year_of_business["answered"]
+    assert "Carried over" not in client.get(f"/resolutions/{answered.pk}/").content.decode()
