@@ -437,3 +437,41 @@ def test_a_title_case_list_under_a_lead_in_stays_a_list():
         (15, "Any Other Business"),
     ]
     assert [w.topic for w in meeting.work_programme_requests] == ["Town Centres", "Air Quality"]
+
+
+def test_a_headerless_page_takes_its_date_from_the_meeting_day_printed_without_a_year():
+    gap, paragraph = "\n\n\n\n", "\n\n\n"
+    meeting = proposal(
+        "Apologies for absence"
+        + paragraph
+        + "None were received."
+        + gap
+        + "To approve the minutes of the previous meeting"
+        + paragraph
+        + "The minutes of the Harbour Scrutiny Committee held on 5 February 2025 were agreed."
+        + gap
+        + "Call in - sale of the old depot"
+        + paragraph
+        + "The Chair of the Harbour Scrutiny Committee called the decision in for the meeting "
+        "on Thursday 6 March, 6pm." + gap + "Any other business" + paragraph + "There was none.\n"
+    )
+    assert (meeting.committee, meeting.date) == ("Harbour Scrutiny Committee", "2025-03-06")
+    assert any("the date (6 March 2025) were taken from the text" in w for w in meeting.warnings)
+
+
+def test_a_weekday_that_fits_no_year_in_the_text_gives_no_date():
+    gap, paragraph = "\n\n\n\n", "\n\n\n"
+    meeting = proposal(
+        "Apologies for absence"
+        + paragraph
+        + "None were received."
+        + gap
+        + "To approve the minutes of the previous meeting"
+        + paragraph
+        + "The minutes of the Harbour Scrutiny Committee held on 5 February 2025 were agreed."
+        + gap
+        + "Any other business"
+        + paragraph
+        + "The item was taken at the meeting on Saturday 6 March.\n"
+    )
+    assert meeting.date is None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tracker.importer.parsing.text import _short
 from tracker.importer.targets import (
+    _MONTH_ALT,
     DATE_PATTERN,
     month_number,
 )
@@ -465,6 +466,8 @@ def named_in_text(lines: list[str]) -> _Segment:
                 return (mentions, len(name))
 
             committee = _clean_committee(max(counts, key=score))
+    if day is None:
+        day = _meeting_without_year(" ".join(line for _, line in text_lines))
     found = [f'the committee ("{_short(committee, 80)}")'] if committee else []
     found += [f"the date ({day:%-d %B %Y})"] if day else []
     missing = ([] if committee else ["the committee"]) + ([] if day else ["the date"])
@@ -479,6 +482,36 @@ def named_in_text(lines: list[str]) -> _Segment:
     segment = _Segment(committee, day, None, None, 0, len(lines), "printed")
     segment.guessed = f"The text has no meeting header: {guessed}; check the proposal."
     return segment
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "for the meeting on Thursday 21 September": this meeting's day, printed without its year
+_MEETING_DAY = re.compile(
+    r"\b(?:this|the)\s+meeting\s+(?:on|of|held\s+on)\s+(?P<weekday>(?:mon|tues|wednes|thurs|fri|satur|sun)day),?\s+"
+    r"(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
+    + _MONTH_ALT
+    + r")\b(?!\.?,?\s*(?:19|20)\d\d)",
+    re.I,
+)
+
+
+def _meeting_without_year(text: str) -> dt.date | None:
+    """The year of "the meeting on Thursday 21 September" from its weekday: the one year, of
+    those the text mentions (and the years either side), in which that day falls on it."""
+    match = _MEETING_DAY.search(text)
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
+    if not match or not years:
+        return None
+    weekday = _WEEKDAYS.index(match["weekday"].lower())
+    fits = set()
+    for year in {y + step for y in years for step in (-1, 0, 1)}:
+        try:
+            day = dt.date(year, month_number(match["month"]), int(match["day"]))
+        except ValueError:
+            continue
+        if day.weekday() == weekday:
+            fits.add(day)
+    return fits.pop() if len(fits) == 1 else None
 
 
 _WEAK_BODY = re.compile(r"\b(?:council|authority)\s*$", re.I)
