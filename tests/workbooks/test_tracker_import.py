@@ -515,3 +515,40 @@ def test_the_command_takes_a_changed_mapping_and_refuses_what_it_cannot_use(comm
     assert str(refused.value) == (
         "Give an Excel workbook (.xlsx) or a CSV file (.csv). Nothing was imported."
     )
+
+
+def test_an_older_update_already_recorded_is_not_recorded_again(committee, dev):
+    first = [
+        [
+            "CS1",
+            "12/12/2017",
+            "Send the figures",
+            "Dev Okafor",
+            None,
+            None,
+            "Amber",
+            "Gathering",
+            "15/01/2018",
+        ]
+    ]
+    later = [
+        [
+            "CS1",
+            "12/12/2017",
+            "Send the figures",
+            "Dev Okafor",
+            None,
+            None,
+            "Green",
+            "Sent",
+            "19/01/2018",
+        ]
+    ]
+    save(committee, tracker(first))
+    save(committee, tracker(later))
+    again = save(committee, tracker(first))
+    assert again.unchanged == 1
+    assert list(ActionUpdate.objects.order_by("as_of").values_list("as_of", "text")) == [
+        (D(2018, 1, 15), "Gathering"),
+        (D(2018, 1, 19), "Sent"),
+    ]

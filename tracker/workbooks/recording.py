@@ -433,6 +433,11 @@ class _Recorder:
             and latest.progress == status.progress
             and (row.update_date is None or latest.as_of == row.update_date)
         )
+        if not same and latest is not None and row.update_date is not None:
+            # Already in its history, just no longer the latest: recorded before, not again.
+            same = action.updates.filter(
+                as_of=row.update_date, text=text, rag=status.rag, progress=status.progress
+            ).exists()
         if same:
             return
         record_update(
