@@ -62,6 +62,7 @@ class Council:
         self.requests: list[str] = []
         self.huge_bytes = 6_000_000
         self.slow_seconds = 2.0
+        self.ignores_dates = False  # some services answer every meeting, whatever the dates
 
     def committee(self, record: CommitteeRecord) -> CommitteeRecord:
         self.committees[record.id] = record
@@ -93,7 +94,11 @@ class Council:
         committee = self.committees.get(committee_id)
         rows = ""
         if committee is not None:
-            chosen = [m for m in committee.meetings if date_from <= m.date <= date_to]
+            chosen = [
+                m
+                for m in committee.meetings
+                if self.ignores_dates or date_from <= m.date <= date_to
+            ]
             meetings = "".join(
                 f"<meeting><meetingid>{m.id}</meetingid><meetingdate>{m.date:%d/%m/%Y}</meetingdate>"
                 f"<meetingstatus>{escape(m.status)}</meetingstatus><meetingtime>{escape(m.time)}</meetingtime>"

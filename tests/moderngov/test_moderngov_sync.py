@@ -544,3 +544,17 @@ def test_items_that_swap_numbers_upstream_swap_them_here(
         f"{CS}: item “Children's Social Care Performance” of 14 January 2027: number updated",
     ]
     assert outcome.differences == []
+
+
+@pytest.mark.django_db
+def test_only_the_dates_asked_about_are_synced_whatever_the_service_sends(
+    riverside, council, service, december_2026
+):
+    council.ignores_dates = True
+    council.meeting(6001).date = D(9999, 12, 31)
+
+    outcome = sync(riverside, service, date_from=D(2027, 1, 1), date_to=D(2027, 1, 31))
+
+    assert sorted(Meeting.objects.values_list("moderngov_id", flat=True)) == [5002]
+    assert "GetMeeting" in council.requests and council.requests.count("GetMeeting") == 1
+    assert outcome.run.faults == []

@@ -217,7 +217,12 @@ def apply_committee(service, authority, entry, run, outcome, dry_run) -> bool:
     """Read one committee's meetings whole, then apply them in one transaction."""
     name = f"{entry.title} ({entry.id})"
     try:
-        headers = service.meetings(entry.id, run.date_from, run.date_to)
+        headers = [
+            header
+            for header in service.meetings(entry.id, run.date_from, run.date_to)
+            # Only the dates asked about, whatever a service that ignores them sends back.
+            if run.date_from <= header.date <= run.date_to
+        ]
         meetings = [service.meeting(header.id) for header in headers]
     except ServiceFault as fault:
         run.faults.append(f"{name}: {fault}. Nothing of this committee changed.")
