@@ -247,6 +247,9 @@ def test_adding_an_item_says_what_is_wrong_and_saves_nothing(
         assert response.status_code == 400, data
         assert words in text_of(response), data
     assert AgendaItem.objects.count() == before
+    # The number's refusal is shown beside the number box, and the summary links to it.
+    html = client.post(url, {"title": "Twin", "number": "30"}).content.decode()
+    assert '<a href="#id_number">This meeting already has an item with that number.</a>' in html
 
 
 def test_the_officer_adds_an_exempt_item_through_the_exemption_service(client, february, priya):

@@ -13,7 +13,7 @@ the form with the service's words and nothing is saved.
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
@@ -178,7 +178,7 @@ def item_add(request, pk):
         try:
             item = _add_item(meeting, form.cleaned_data, request.user)
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, _on_number(error))
         else:
             messages.success(request, f"{_item_name(item)} is added to the agenda.")
             return redirect(item.get_absolute_url())
@@ -194,6 +194,23 @@ def item_add(request, pk):
         },
         form,
     )
+
+
+def _on_number(error: ValidationError) -> ValidationError:
+    """The item's rule "one number once per meeting" is a constraint of the whole row; shown
+    beside the number box, where it is put right."""
+    if not hasattr(error, "error_dict"):
+        return error
+    errors = error.message_dict
+    [unique] = [
+        constraint.violation_error_message
+        for constraint in AgendaItem._meta.constraints
+        if constraint.name == "item_number_unique_in_meeting"
+    ]
+    if unique in errors.get(NON_FIELD_ERRORS, []):
+        errors[NON_FIELD_ERRORS].remove(unique)
+        errors.setdefault("number", []).append(unique)
+    return ValidationError({k: v for k, v in errors.items() if v})
 
 
 def _add_item(meeting: Meeting, data: dict, by) -> AgendaItem:
