@@ -203,3 +203,27 @@ def test_the_admin_page_shows_each_authoritys_last_sync_and_what_awaits_a_decisi
 def test_the_admin_page_is_for_staff_only(riverside, client, alan):
     client.force_login(alan.user)
     assert client.get("/admin/moderngov/moderngovauthority/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_command_reports_faults_and_fails(riverside, council, december_2026, monkeypatch):
+    monkeypatch.setattr(
+        sync_module, "WebService", functools.partial(WebService, pause=0, timeout=0.5)
+    )
+    council.faults["GetMeetings"] = ["500"] * 3
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as failed:
+        call_command("sync_moderngov", "--authority", "riverside", stdout=out)
+
+    assert str(failed.value) == "Some of modern.gov could not be read; see the faults above."
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == [
+        "FAULT: Children's Services Overview and Scrutiny Committee (144): GetMeetings("
+        "lCommitteeId=144, sFromDate=31/10/2026, sToDate=02/12/2027): HTTP 500 from "
+        f"{riverside.moderngov_url}/mgWebService.asmx/GetMeetings (asked 3 times). Nothing of "
+        "this committee changed.",
+        "Riverside Borough Council: 3 change(s), 0 new difference(s), 1 fault(s) (Done in part: "
+        "some committees failed).",
+    ]
+    assert SyncRun.objects.get().status == "partly"
