@@ -54,6 +54,11 @@ def test_an_update_dated_by_day_month_and_year_is_recorded(client, world, dev):
         )
         assert response.status_code == 400, parts
         assert f"There is a problem {words}" in text_of(response), parts
+    # The summary's link goes to the first box to put right.
+    response = client.post(url, {"text": "x", "as_of_day": "19", "as_of_year": "2018"})
+    assert '<a href="#id_as_of_month">Reporting date must include a month.</a>' in (
+        response.content.decode()
+    )
 
 
 def test_the_error_summary_comes_first_and_takes_focus(client, world, alan):

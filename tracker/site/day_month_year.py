@@ -73,6 +73,7 @@ class DayMonthYearField(forms.Field):
     """
 
     widget = DayMonthYearWidget
+    wrong_part = "day"
 
     def __init__(self, *, example: str = "27 3 2026", **kwargs):
         kwargs.setdefault("help_text", f"For example, {example}")
@@ -96,6 +97,8 @@ class DayMonthYearField(forms.Field):
         if not (day or month or year):
             return None
         missing = [part for part, text in zip(PARTS, (day, month, year), strict=True) if not text]
+        # The box an error summary's link goes to: the first missing part (GOV.UK's rule).
+        self.wrong_part = missing[0] if missing else "day"
         if missing:
             raise ValidationError(
                 f"{self._name()} must include a {' and a '.join(missing)}.", code="incomplete"
