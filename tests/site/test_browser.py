@@ -33,6 +33,7 @@ ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+WIDTHS = [390, 1280]  # a phone and a laptop
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,20 +94,22 @@ def sign_in(page, username: str, password: str) -> None:
     page.wait_for_url("**/my-work/")
 
 
-def test_an_officer_defers_a_topic_and_the_author_is_emailed(page, world, march):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_officer_defers_a_topic_and_the_author_is_emailed(page, world, march, width):
+    page.set_viewport_size({"width": width, "height": 900})
     mail.outbox.clear()  # the world's own deferral (of an exempt item) has told its officer
     sign_in(page, "priya", "priya-pass")
-    snap(page, "officer-my-work")
-    check_accessibility(page, "officer My work")
+    snap(page, f"officer-my-work-{width}")
+    check_accessibility(page, f"officer My work at {width} px")
 
     page.goto(f"/work-programmes/{world['programme'].pk}/")
-    snap(page, "work-programme")
-    check_accessibility(page, "work programme")
+    snap(page, f"work-programme-{width}")
+    check_accessibility(page, f"work programme at {width} px")
     page.get_by_role("link", name="Defer Youth Offending Service Inspection").click()
     page.get_by_label("Defer to").select_option(label="13 March 2018")
     page.get_by_label("Why is it deferred?").fill("The inspection report is not yet published.")
-    snap(page, "defer-topic-form")
-    check_accessibility(page, "defer topic form")
+    snap(page, f"defer-topic-form-{width}")
+    check_accessibility(page, f"defer topic form at {width} px")
     page.get_by_role("button", name="Defer topic").click()
 
     flash = page.get_by_role("status")
@@ -114,7 +117,7 @@ def test_an_officer_defers_a_topic_and_the_author_is_emailed(page, world, march)
         "“Youth Offending Service Inspection” is deferred to the meeting of 13 March 2018. "
         "The report author and lead officer have been emailed."
     )
-    snap(page, "work-programme-after-deferral")
+    snap(page, f"work-programme-after-deferral-{width}")
     [email] = mail.outbox
     assert email.to == ["dev.okafor@riverside.example"]
     assert email.cc == []  # Priya deferred it herself: she is not told of her own change
@@ -123,17 +126,19 @@ def test_an_officer_defers_a_topic_and_the_author_is_emailed(page, world, march)
     )
 
     page.goto("/committees/childrens-services/")
-    snap(page, "committee")
-    check_accessibility(page, "committee")
+    snap(page, f"committee-{width}")
+    check_accessibility(page, f"committee at {width} px")
     page.goto(world["public_item"].meeting.get_absolute_url())
-    snap(page, "meeting")
-    check_accessibility(page, "meeting")
+    snap(page, f"meeting-{width}")
+    check_accessibility(page, f"meeting at {width} px")
 
 
-def test_an_author_records_an_update(page, world):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_author_records_an_update(page, world, width):
+    page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "dev", "dev-pass")
-    snap(page, "author-my-work")
-    check_accessibility(page, "author My work")
+    snap(page, f"author-my-work-{width}")
+    check_accessibility(page, f"author My work at {width} px")
     page.get_by_role("link", name="CS (17/18) A02").click()
     page.get_by_label("What has happened since the last update?").fill(
         "Half of the recruitment figures are in."
@@ -145,8 +150,8 @@ def test_an_author_records_an_update(page, world):
     timeline = page.locator(".timeline")
     assert "Half of the recruitment figures are in." in timeline.inner_text()
     assert timeline.locator("li").last.locator(".tag--amber").inner_text() == "Amber"
-    snap(page, "action")
-    check_accessibility(page, "action")
+    snap(page, f"action-{width}")
+    check_accessibility(page, f"action at {width} px")
 
     # Leaving the note out is explained, and what was chosen is kept.
     page.get_by_label("RAG status").select_option("RED")
@@ -156,17 +161,19 @@ def test_an_author_records_an_update(page, world):
         in page.locator(".error-summary").inner_text()
     )
     assert page.get_by_label("RAG status").input_value() == "RED"
-    snap(page, "action-form-error")
+    snap(page, f"action-form-error-{width}")
 
 
-def test_a_chair_signs_off_an_action(page, world):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_chair_signs_off_an_action(page, world, width):
+    page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "alan", "alan-pass")
     page.goto(world["figures"].get_absolute_url())
     page.get_by_label("What was done?").fill("Figures received and circulated to members.")
     page.get_by_role("button", name="Sign off action").click()
     assert "CS (17/18) A02 is signed off as completed." in page.get_by_role("status").inner_text()
     assert "Completed on 22 January 2018" in page.locator("main").inner_text()
-    snap(page, "action-signed-off")
+    snap(page, f"action-signed-off-{width}")
     action = Action.objects.get(pk=world["figures"].pk)
     assert action.status == Action.Status.COMPLETED
     page.goto("/committees/childrens-services/actions/?status=closed")
