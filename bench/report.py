@@ -15,6 +15,8 @@ RESULTS = ROOT / "bench" / "results.md"
 SECTIONS = [
     ("run", "Building the data"),
     ("api", "1. API lists under load (gunicorn, wrk)"),
+    ("api_uncached", "1b. API lists uncached, every request built (API_CACHE_SECONDS=0)"),
+    ("api_cpu", "1c. CPU per API request, uncached and cached (Django test client)"),
     ("sweep_100k", "2a. Reminder sweep, 100,000 actions"),
     ("sweep_1m", "2b. Reminder sweep, 1,000,000 actions"),
     ("importer", "3. Importer"),

@@ -1,0 +1,104 @@
+"""A local SMTP listener for the sweep benchmark: `python -m bench.smtp_sink --port N --out F`.
+
+It speaks just enough SMTP (RFC 5321: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) to
+accept every message, in its own process so the sweep under test pays only for its side of
+each exchange. On SIGTERM it writes to `--out` how many messages and connections it saw and
+how many distinct Message-IDs, so the bench can check that each reminder went exactly once,
+and the CPU time it used.
+"""
+
+import argparse
+import json
+import signal
+import socketserver
+import sys
+import threading
+import time
+
+
+class Session(socketserver.StreamRequestHandler):
+    def handle(self):
+        server = self.server
+        with server.lock:
+            server.connections += 1
+        write = self.wfile.write
+        write(b"220 bench.sink ESMTP\r\n")
+        in_data, message_id, recipients = False, None, 0
+        for raw in self.rfile:
+            if in_data:
+                if raw in (b".\r\n", b".\n"):
+                    with server.lock:
+                        server.messages += 1
+                        server.recipients += recipients
+                        if message_id:
+                            server.message_ids.add(message_id)
+                    in_data, message_id, recipients = False, None, 0
+                    write(b"250 2.0.0 queued\r\n")
+                elif message_id is None and raw[:11].lower() == b"message-id:":
+                    message_id = raw[11:].strip()
+                continue
+            verb = raw[:4].upper()
+            if verb == b"EHLO":
+                write(b"250-bench.sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+            elif verb == b"HELO":
+                write(b"250 bench.sink\r\n")
+            elif verb == b"MAIL":
+                recipients = 0
+                write(b"250 2.1.0 ok\r\n")
+            elif verb == b"RCPT":
+                recipients += 1
+                write(b"250 2.1.5 ok\r\n")
+            elif verb == b"DATA":
+                in_data = True
+                write(b"354 end data with <CR><LF>.<CR><LF>\r\n")
+            elif verb in (b"RSET", b"NOOP"):
+                write(b"250 2.0.0 ok\r\n")
+            elif verb == b"QUIT":
+                write(b"221 2.0.0 bye\r\n")
+                return
+            else:
+                write(b"502 5.5.2 command not recognised\r\n")
+
+
+class Sink(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int):
+        super().__init__(("127.0.0.1", port), Session)
+        self.lock = threading.Lock()
+        self.connections = 0
+        self.messages = 0
+        self.recipients = 0
+        self.message_ids: set[bytes] = set()
+
+    def summary(self) -> dict:
+        with self.lock:
+            return {
+                "connections": self.connections,
+                "messages": self.messages,
+                "recipients": self.recipients,
+                "distinct_message_ids": len(self.message_ids),
+                "cpu_seconds": round(time.process_time(), 3),
+            }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    sink = Sink(args.port)
+
+    def stop(*_):
+        with open(args.out, "w") as out:
+            json.dump(sink.summary(), out)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    print("ready", flush=True)
+    sink.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
