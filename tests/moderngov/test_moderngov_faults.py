@@ -200,3 +200,28 @@ def test_a_service_that_redirects_is_not_followed_and_says_where_it_went(
         "https://democracy.riverside.example/mgWebService.asmx/GetCommittees; give that site's "
         "address on the authority (asked 1 time). Nothing changed."
     ]
+
+
+@pytest.mark.django_db
+def test_a_slow_service_uses_up_the_syncs_time_and_the_rest_waits_for_the_next_run(
+    riverside, council, december_2026
+):
+    council.slow_seconds = 0.4
+    council.faults["GetMeetings"] = ["timeout"]  # answers, slowly, within the timeout
+
+    outcome = sync_authority(
+        riverside, service=WebService(council_url(riverside), pause=0, timeout=2, budget=0.3)
+    )
+
+    assert outcome.run.status == "failed"
+    assert outcome.run.faults == [
+        f"{CS} ({CHILDREN}): GetMeeting: not asked, the sync's 0.3 s were used up. Nothing "
+        "of this committee changed.",
+        "Health Overview and Scrutiny Committee (163): GetMeetings: not asked, the sync's 0.3 s "
+        "were used up. Nothing of this committee changed.",
+    ]
+    assert Committee.objects.count() == 0
+
+
+def council_url(authority) -> str:
+    return authority.moderngov_url

@@ -1,7 +1,8 @@
 """The modern.gov web service (`<address>/mgWebService.asmx/<Method>`), asked over HTTP GET.
 
 Every question is bounded: a connect and read timeout, an overall deadline, and a cap on the
-size of the answer read (a larger one is refused, not loaded). A fault (timeout, refused
+size of the answer read (a larger one is refused, not loaded); and all the questions of one
+sync share a budget of time, so a service that hangs holds a worker for minutes, not hours. A fault (timeout, refused
 connection, an error status, an answer that is malformed, cut short or in another shape) is
 asked again, a few times with a growing pause, then raised as `ServiceFault` saying what
 happened; nothing is used from an answer that was not read whole.
@@ -35,8 +36,10 @@ class WebService:
     max_bytes: int = 5_000_000
     attempts: int = 3
     pause: float = 2.0  # before the second attempt; doubled each time
+    budget: float = 600.0  # seconds for all the questions of one sync, retries included
     session: requests.Session = field(default_factory=requests.Session)
     asked: int = 0  # questions put, attempts included
+    started: float | None = None
 
     @property
     def address(self) -> str:
@@ -67,9 +70,17 @@ class WebService:
     def ask(self, method: str, params: dict, read: Callable[[bytes], T]) -> T:
         """Ask `method` and read its answer; on a fault, ask again up to `attempts` times."""
         fault = None
+        if self.started is None:
+            self.started = clock.monotonic()
         for attempt in range(1, self.attempts + 1):
             if attempt > 1 and self.pause:
                 clock.sleep(self.pause * 2 ** (attempt - 2))
+            if clock.monotonic() - self.started > self.budget:
+                # A slow or hanging service never holds a worker for long: the rest waits
+                # for the next run.
+                raise ServiceFault(
+                    f"{method}: not asked, the sync's {self.budget:g} s were used up"
+                )
             self.asked += 1
             try:
                 return read(self.fetch(method, params))
