@@ -342,6 +342,7 @@ class AgendaItemForm(forms.Form):
         max_value=9999,
         required=False,
         help_text="As printed on the agenda; numbers run on through the municipal year.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input input--width-4"}),
         error_messages={
             "invalid": "Enter the item number in figures, like 21.",
             "min_value": "Enter an item number of 1 or more.",
