@@ -4,6 +4,8 @@ numbers, headings printed as agenda sentences and requests for future business."
 
 import datetime as dt
 
+import pytest
+
 from tracker.importer.parsing import propose
 from tracker.importer.targets import Calendar
 
@@ -473,5 +475,54 @@ def test_a_weekday_that_fits_no_year_in_the_text_gives_no_date():
         + "Any other business"
         + paragraph
         + "The item was taken at the meeting on Saturday 6 March.\n"
+    )
+    assert meeting.date is None
+
+
+HEADER_FORMS = [
+    ("Minutes of the Leisure Scrutiny Panel meeting held on 4 March 2025", None, None),
+    ("Meeting of the Leisure Scrutiny Panel, Tuesday 4 March 2025", None, None),
+    ("LEISURE SCRUTINY PANEL\n\n4 March 2025", None, None),
+    (
+        "Leisure Scrutiny Panel\nMinutes\nTuesday 4th March 2025, 7pm, Council Chamber",
+        "19:00",
+        "Council Chamber",
+    ),
+    ("Leisure Scrutiny Panel 4 March 2025", None, None),
+    (
+        "MINUTES of the LEISURE SCRUTINY PANEL held in the Council Chamber, Town Hall on "
+        "4 March 2025 at 7.00 pm",
+        "19:00",
+        "Council Chamber, Town Hall",
+    ),
+    (
+        "Public Minutes of the Leisure Scrutiny Panel held on Tuesday 4 March 2025 at 7.00 pm",
+        "19:00",
+        None,
+    ),
+    ("Leisure Scrutiny Panel held on Tuesday, 4 March 2025", None, None),
+]
+
+
+@pytest.mark.parametrize(("header", "time", "venue"), HEADER_FORMS)
+def test_printed_header_forms_name_the_committee_and_date(header, time, venue):
+    meeting = proposal(
+        header + "\n\n1. Apologies\n\nNone.\n\n2. Swimming Pools\n\n"
+        "RESOLVED that the pools report be noted.\n"
+    )
+    assert (meeting.committee, meeting.date, meeting.time, meeting.venue) == (
+        "Leisure Scrutiny Panel",
+        "2025-03-04",
+        time,
+        venue,
+    )
+    assert not any("header" in w for w in meeting.warnings)
+    assert [i.title for i in meeting.items] == ["Apologies", "Swimming Pools"]
+
+
+def test_a_sentence_about_the_last_meetings_minutes_is_no_header():
+    meeting = proposal(
+        "Venue: Town Hall\n\n1. Minutes\n\nThe minutes of the Leisure Scrutiny Panel held on "
+        "4 February 2025 were agreed.\n\n2. Swimming Pools\n\nRESOLVED that the report be noted.\n"
     )
     assert meeting.date is None

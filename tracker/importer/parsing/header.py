@@ -38,6 +38,21 @@ _MEETING_HELD_HEADER = re.compile(
     rf"^(?:(?P<committee>[^\n]{{3,200}}?)\s*[-\u2013\u2014:,]\s*)?(?:minutes\s+of\s+(?:the\s+|a\s+)?)?meeting\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{{3,200}}?)\s*,?\s+)?on\s+{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)\s+(?P<time>{_TIME}))?",
     re.I,
 )
+# The forms a printed header takes around "X held on DATE": "Minutes of the X meeting held on
+# D", "Public minutes of the X held in V on D at T", "Meeting of the X, Tuesday D", "X held on
+# D". The line must end with the date, time or venue: "the minutes of the X held on D were
+# agreed" is a sentence about another meeting.
+_HELD_HEADER = re.compile(
+    r"^(?:(?:public|draft|confirmed|unconfirmed|approved|signed)\s+)?(?:minutes\s+of\s+(?:the\s+|a\s+|an\s+)?)?"
+    r"(?:(?:special|extraordinary|reconvened|ordinary|additional|virtual|remote)\s+)?(?:meeting\s+of\s+(?:the\s+)?)?"
+    r"(?P<committee>[^\n]{3,200}?)(?:\s+meeting)?\s*"
+    r"(?:,\s*|\s+[-\u2013\u2014]\s+|\s+held\s+(?:(?:at|in)\s+(?P<venue>[^\n]{3,200}?)\s*,?\s+)?on\s+|,?\s+on\s+"
+    # "X Committee 4 March 2025": the date straight after the body's name
+    r"|(?:(?<=committee)|(?<=panel)|(?<=board)|(?<=commission)|(?<=forum)|(?<=cabinet)|(?<=council))\s+)"
+    rf"{_WEEKDAY}?{_DATE_IN_HEADER}(?:\s*,?\s*(?:at|commencing\s+at|starting\s+at|from)?\s*(?P<time>{_TIME}))?"
+    r"(?:\s*,?\s+(?:in|at)\s+(?P<venue2>[^\n]{3,200}?))?\s*\.?$",
+    re.I,
+)
 _COMMITTEE_WORD = re.compile(
     r"\b(?:committee|sub-committee|panel|board|cabinet|council|commission|forum|group|scrutiny)\b",
     re.I,
@@ -84,6 +99,9 @@ def _clean_committee(name: str) -> str:
     name = _without_owner(name)
     if name.isupper():
         name = name.title().replace("'S ", "'s ")
+        name = re.sub(
+            r"(?<=\s)(And|Of|For|The|On|In|To|With)(?=\s)", lambda m: m.group(1).lower(), name
+        )
     return name
 
 
@@ -216,7 +234,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
             )
             break
     if not segments:
-        finders = [_labelled_header, _committee_then_date]
+        finders = [_labelled_header, _committee_then_date, _held_header]
         if not getattr(lines, "row_titles", None):
             # a table's rows are items: a guess from its first lines would cut them off
             finders.append(_guessed_header)
@@ -234,6 +252,34 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
                 break
         _fill_time_and_venue(lines, segment)
     return segments
+
+
+def _held_header(lines: list[str]) -> _Segment | None:
+    """ "Minutes of the X meeting held on DATE", "X held on DATE", "Meeting of X, DATE"."""
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > 40:
+            break
+        match = _HELD_HEADER.match(line) if len(line) < 600 else None
+        if (
+            match
+            and _COMMITTEE_WORD.search(match["committee"])
+            and not re.search(r"^to\s|\bminutes\b", match["committee"], re.I)
+            and _header_date(match)
+        ):
+            return _Segment(
+                committee=_clean_committee(match["committee"]),
+                date=_header_date(match),
+                time=_time_text(match["time"]),
+                venue=_venue_text(match["venue"] or match["venue2"]),
+                start=index + 1,
+                end=len(lines),
+                style="printed",
+            )
+    return None
 
 
 def _committee_above(lines: list[str], index: int) -> str | None:
@@ -334,6 +380,10 @@ def _committee_then_date(lines: list[str]) -> _Segment | None:
         seen += 1
         if seen > 40:
             break
+        if re.match(
+            r"^(?:(?:draft|public|confirmed|unconfirmed)\s+)?(?:minutes|agenda)$", line, re.I
+        ):
+            continue  # "X Committee / Minutes / Tuesday 4 March 2025": the date is still X's
         match = _DATE_LINE.match(line) if len(line) < 300 else None
         if match and previous is not None and _committee_line(lines[previous]):
             return _Segment(
