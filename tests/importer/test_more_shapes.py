@@ -526,3 +526,13 @@ def test_a_sentence_about_the_last_meetings_minutes_is_no_header():
         "4 February 2025 were agreed.\n\n2. Swimming Pools\n\nRESOLVED that the report be noted.\n"
     )
     assert meeting.date is None
+
+
+def test_a_report_deferred_to_a_later_meeting_is_no_report_back():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n16.\n\nWaste Strategy\n\nMinutes:\n\n"
+        "It was agreed to defer consideration of the report to the June 2025 meeting.\n"
+    )
+    item = meeting.items[0]
+    assert (item.outcome, item.deferred_to.date) == ("deferred", "2025-06-12")
+    assert meeting.report_back_requests == []

@@ -262,6 +262,7 @@ def _clauses_with_targets(sentence: str) -> list[tuple[str, str]]:
     return clauses
 
 
+_PUT_OFF_WORD = re.compile(r"\b(?:defer|deferred|deferral|postpone|postponed|adjourned)\b", re.I)
 _TO_COMMITTEE = re.compile(
     r"\b(?:to|at|before)\s+(?:the\s+|this\s+|a\s+)?(?:[\w'&-]+\s+){0,6}?(?:committee|sub-committee|panel|members|councillors)\b",
     re.I,
@@ -276,6 +277,8 @@ def _find_report_backs(item, sentences, decisions, context) -> None:
     for text, position in candidates:
         if not _REPORT_BACK.search(text) or _WP_ADDED.search(text) or _WP_MERGED.search(text):
             continue
+        if _PUT_OFF_WORD.search(text):
+            continue  # "defer consideration of the report to the June meeting": a deferral
         for clause, target in _clauses_with_targets(text):
             if not target:
                 continue
