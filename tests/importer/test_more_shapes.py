@@ -536,3 +536,28 @@ def test_a_report_deferred_to_a_later_meeting_is_no_report_back():
     item = meeting.items[0]
     assert (item.outcome, item.deferred_to.date) == ("deferred", "2025-06-12")
     assert meeting.report_back_requests == []
+
+
+def test_a_lead_in_on_its_own_line_over_lettered_parts_is_left_out():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n17.\n\nTenant Satisfaction\n\nMinutes:\n\nRESOLVED:\n\n"
+        "That the Board:\n\n"
+        "a) noted the survey results;\n"
+        "b) requested a briefing on repairs satisfaction by June 2025.\n"
+    )
+    assert texts(meeting.items[0]) == [
+        "Noted the survey results",
+        "Requested a briefing on repairs satisfaction by June 2025.",
+    ]
+
+
+def test_parts_numbered_inline_with_full_stops_are_split():
+    meeting = proposal(
+        HEADER + "Items\nNo. Item\n\n18.\n\nEmpty Homes\n\nMinutes:\n\n"
+        "RESOLVED - 1. That the empty homes report be noted. 2. That the Cabinet Member be "
+        "asked to review the council tax premium.\n"
+    )
+    assert [(r.number, r.text) for r in meeting.items[0].resolutions] == [
+        ("1", "That the empty homes report be noted."),
+        ("2", "That the Cabinet Member be asked to review the council tax premium."),
+    ]

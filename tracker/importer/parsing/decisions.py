@@ -29,6 +29,8 @@ _BULLET = re.compile(r"^\s*(?:[-\u2013•·*▪●◦]|o(?=\s))\s+(?P<text>\S.*)
 
 _INLINE_MARKER = re.compile(
     r"(?:^|(?<=[\s;:,]))\((?P<m>\d{1,2}|[a-z]|[ivx]{1,4})\)\s+|(?:^|(?<=[\s;:]))(?P<m2>\d{1,2}|[a-z])\)\s+"
+    # "RESOLVED - 1. That ... 2. That ...": a numbered part opening a sentence
+    r"|(?:^|(?<=[.;:]\s)|(?<=[-\u2013\u2014]\s))(?P<m3>\d{1,2})\.\s+(?=That\b|To\b)"
 )
 
 
@@ -89,7 +91,7 @@ def _split_inline(text: str) -> tuple[str, list[tuple[str, str]]]:
     markers = []
     expected_digit, expected_letter = 1, "a"
     for match in _INLINE_MARKER.finditer(text):
-        marker = match["m"] or match["m2"]
+        marker = match["m"] or match["m2"] or match["m3"]
         if (
             marker.isdigit()
             and int(marker) == expected_digit
@@ -278,6 +280,16 @@ def _collect_block(lines: list[str], index: int, rest: str):
         marker, style, text = _split_part(line)
         starts_that = bool(re.match(r"^that\b", text, re.I))
         if marker is not None:
+            if (
+                top_style == "plain"
+                and len(parts) == 1
+                and not lead
+                and re.search(r":\s*[-\u2013]?\s*$", parts[0][1])
+                and len(parts[0][1]) <= 250
+            ):
+                # "That the Panel:" on its own line over "a) ...": a lead-in, not a part
+                lead = parts.pop()[1]
+                top_style = None
             if top_style is None or (top_style == "plain" and not parts):
                 top_style = style
             if (
