@@ -364,3 +364,31 @@ def test_a_member_on_neither_date_is_refused_and_the_page_offers_the_corrected_d
     assert "is not one of the committee&#x27;s people" in html
     assert "Ivo Lund" in html
     assert not Meeting.objects.filter(committee=committee, date=dt.date(2025, 3, 4)).exists()
+
+
+LETTERED = """MINUTES of a meeting of the Environment Scrutiny Committee held at the Civic Centre on Tuesday 4 February 2025 at 7.00 pm
+
+A1 Minutes
+
+The minutes of the meeting held on 5 December 2024 were confirmed.
+
+A2 Flood Resilience Review
+
+RESOLVED that the findings of the review be noted.
+"""
+
+
+def test_a_lettered_item_number_is_shown_as_printed_and_saved_unnumbered(staff_client, environment):
+    committee, _ = environment
+    html, fields = review(staff_client, committee, LETTERED)
+    assert "<legend>Item A2: resolved</legend>" in html
+    assert 'name="m0-item1-number" id="m0-item1-number" value="A2"' in html
+    fields["m0-item1-number"] = "A2"
+
+    assert staff_client.post("/import/save/", fields).status_code == 302
+
+    meeting = Meeting.objects.get(committee=committee, date=dt.date(2025, 2, 4))
+    assert [(i.number, i.title) for i in meeting.items.order_by("position")] == [
+        (None, "Minutes"),
+        (None, "Flood Resilience Review"),
+    ]
