@@ -1,4 +1,4 @@
-"""The Celery application. Tasks live in `tracker.reminders.tasks` and `tracker.moderngov.tasks`; settings come from Django's, under CELERY_."""
+"""The Celery application. Tasks live in `tracker.reminders.tasks` and `tracker.moderngov.periodic_sync`; settings come from Django's, under CELERY_."""
 
 import os
 
@@ -11,7 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("scrutiny_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The tasks live in the reminders room, not in an app's top-level `tasks` module.
-app.autodiscover_tasks(["tracker.reminders", "tracker.moderngov"])
+app.autodiscover_tasks(["tracker.reminders"])
+app.autodiscover_tasks(["tracker.moderngov"], related_name="periodic_sync")
 
 
 def _connparams_once_connected(self, asynchronous=False):
