@@ -100,12 +100,19 @@ def test_an_officer_records_a_meeting_s_business(page, world, february, march, a
 
     # Attendance.
     page.get_by_role("link", name="Record attendance").click()
-    page.get_by_label("Person").select_option(str(alan.pk))
-    page.get_by_label("Attendance", exact=True).select_option("apologies")
-    page.get_by_role("button", name="Record attendance").click()
+    look(page, width, "attendance")
+    page.get_by_role("button", name="Apologies for Alan Marsh").click()
     assert page.get_by_role("status").inner_text().endswith("Alan Marsh: apologies is recorded.")
     assert Attendance.objects.get(meeting=february, person=alan).kind == "apologies"
-    look(page, width, "attendance")
+    # He came after all, as chair.
+    page.get_by_label("Person").select_option(str(alan.pk))
+    page.get_by_label("Attendance", exact=True).select_option("present")
+    page.get_by_label("In what capacity (optional)").fill("Chair")
+    page.get_by_role("button", name="Record attendance").click()
+    assert page.get_by_role("status").inner_text().endswith("Alan Marsh: present is recorded.")
+    row = Attendance.objects.get(meeting=february, person=alan)
+    assert (row.kind, row.capacity) == ("present", "Chair")
+    look(page, width, "attendance-recorded")
 
     # An action's owner and due date, the date in GOV.UK's day, month and year boxes.
     figures = world["figures"]
