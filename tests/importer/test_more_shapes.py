@@ -561,3 +561,39 @@ def test_parts_numbered_inline_with_full_stops_are_split():
         ("1", "That the empty homes report be noted."),
         ("2", "That the Cabinet Member be asked to review the council tax premium."),
     ]
+
+
+def test_plain_requests_for_future_business_without_a_date():
+    meeting = proposal(
+        "Place Scrutiny Committee\nThursday 13 March 2025\n\n"
+        "5. Bus Services\nRESOLVED that a report on bus subsidies be brought to a future "
+        "meeting.\n\n"
+        "6. Schools\nMembers agreed that school exclusions would be considered at a future "
+        "meeting.\n\n"
+        "7. Local Plan\nThe Committee asked for an update on the Local Plan at its June "
+        "meeting.\n\n"
+        "8. Work Programme\nIt was agreed that the Chair and officers would scope a review of "
+        "social isolation for the work programme.\n\n"
+        "9. Climate\nRESOLVED that the Committee receive an annual update on the Climate Action "
+        "Plan.\n\n"
+        "10. Libraries\nRESOLVED that the report be received and noted.\n"
+    )
+    wp, rb = requests_of(meeting)
+    assert wp == ["School exclusions", "Social isolation"]
+    assert rb == [
+        (
+            "That a report on bus subsidies be brought to a future meeting.",
+            "a future meeting",
+            None,
+        ),
+        (
+            "The Committee asked for an update on the Local Plan at its June meeting.",
+            "its June meeting",
+            "2025-06-12",
+        ),
+        (
+            "That the Committee receive an annual update on the Climate Action Plan.",
+            "annual",
+            None,
+        ),
+    ]

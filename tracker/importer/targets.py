@@ -101,7 +101,7 @@ TARGET_PHRASE = re.compile(
     + _MONTH_ALT
     + r"\.?,?\s+(?:19|20)\d\d(?:\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session))?"
     r"|(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d"
-    r"|the\s+" + _MONTH_ALT + r"\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session)"
+    r"|(?:the|its)\s+" + _MONTH_ALT + r"\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session)"
     r"|(?:in|within)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?(?:'|'s)?(?:\s+time)?",
     re.I,
 )

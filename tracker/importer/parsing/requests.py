@@ -65,7 +65,7 @@ _REPORT_BACK = re.compile(
     r"|(?:report|update|briefing|presentation)\s+(?:be|to\s+be|would\s+be|is\s+to\s+be)\s+(?:brought|submitted|presented|provided|made|given)"
     r"|(?:report|update)\s+(?:back\s+)?to\s+(?:the|a|this|its)\s+(?:next|future|following|\w+\s+\d{4})\s+(?:meeting|committee|panel)"
     r"|would\s+(?:prepare|bring|present|provide|submit)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing)"
-    r"|\b(?:request|requests|requested|ask\s+for|asks\s+for)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
+    r"|\b(?:request|requests|requested|ask\s+for|asks\s+for|asked\s+for)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
     re.I,
 )
 _REQUESTED = re.compile(
@@ -449,6 +449,78 @@ def _find_future_business(item, sentences, decisions, context) -> None:
                 target = found[0].group(0) if found else ""
             _add_report_back(item, context, clause, target, position)
             break
+        else:
+            _other_future_business(item, context, text, position, lowered, wp_seen, asked)
+
+
+# "a report on bus subsidies be brought to a future meeting", "receive an annual update on
+# the Climate Action Plan", "asked for an update on the Local Plan at its July meeting"
+_FUTURE_REPORT = re.compile(
+    r"\b(?:a|an|further|another|regular|annual|quarterly|six-monthly|progress|follow-up)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)s?\b",
+    re.I,
+)
+_BRINGING = re.compile(
+    r"\b(?:brought|presented|submitted|provided|come\s+back|return(?:ed)?|receives?|received|"
+    r"asked\s+for|requested|called\s+for)\b",
+    re.I,
+)
+_LATER_MEETING = re.compile(
+    r"\b(?:a|the|its)\s+(?:future|later|subsequent|forthcoming)\s+meeting\b|\b(?:annual|quarterly|six-monthly)\b",
+    re.I,
+)
+# "school exclusions would be considered at a future meeting", "a review of social isolation
+# for the work programme"
+_WP_FUTURE_MEETING = re.compile(
+    r"^(?:that\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|would\s+be|will\s+be|should\s+be|to\s+be)\s+"
+    r"(?:considered|discussed|scrutinised|scrutinized|examined|looked\s+at|reviewed|added)\s+(?:at|to)\s+"
+    r"(?P<target>(?:a|the)\s+(?:future|later|subsequent|forthcoming)\s+meeting[^.;]{0,60})",
+    re.I,
+)
+_WP_FOR = re.compile(
+    r"\b(?:a|an)\s+(?:review|inquiry|investigation|item|session|topic)\s+(?:of|into|on)\s+(?P<topic>[^.;]{3,150}?)\s+"
+    r"(?:for|to\s+be\s+added\s+to|on)\s+(?:the\s+|its\s+)?(?:forward\s+)?work\s+programme",
+    re.I,
+)
+_ASKED_OR_AGREED = re.compile(r"\b(?:agreed|requested|asked|resolved|decided)\b", re.I)
+
+
+def _other_future_business(item, context, text, position, lowered, wp_seen, asked) -> None:
+    """The plainer ways of asking for future business: a report brought back with no date, or
+    a topic for a future meeting or the work programme. In the narrative only where someone
+    asked or the meeting agreed; never twice for one decision."""
+    if position is None and not _ASKED_OR_AGREED.search(text):
+        return
+    for pattern in (_WP_FUTURE_MEETING, _WP_FOR):
+        match = pattern.search(text) if ("meeting" in lowered or "work" in lowered) else None
+        if match:
+            topic = re.split(
+                r"\b(?:agreed|suggested|requested|proposed|asked|recommended|decided)\s+(?:that|to)\s+",
+                match["topic"],
+                flags=re.I,
+            )[-1]
+            context.decided.add(item.label)
+            _add_wp(item, context, topic, match.groupdict().get("target") or "", wp_seen)
+            return
+    if (
+        not (_FUTURE_REPORT.search(text) and _BRINGING.search(text))
+        or _PUT_OFF_WORD.search(text)
+        or re.search(_WORK_PROGRAMME, text, re.I)
+    ):
+        return  # a report deferred, or a topic put on the work programme, is read as that
+    requests = context.meeting.report_back_requests
+    if position is not None and any(
+        r.item == item.label and r.resolution == position for r in requests
+    ):
+        return  # already read with its date
+    clause = _short(text, 500)
+    if clause in asked or any(clause in earlier or earlier in clause for earlier in asked):
+        return
+    if find_targets(text):
+        return  # a dated report back is read by _find_report_backs, or was left out there
+    later = _LATER_MEETING.search(text)
+    asked.add(clause)
+    _add_report_back(item, context, clause, later.group(0) if later else "", position)
 
 
 def _add_report_back(item, context, text: str, target: str, position) -> None:
