@@ -597,3 +597,16 @@ def test_plain_requests_for_future_business_without_a_date():
             None,
         ),
     ]
+
+
+def test_a_lone_word_cut_off_from_its_sentence_is_no_title():
+    meeting = proposal(
+        "Agenda and minutes\n\nVenue: Town Hall\n\nNo. Item\n\n\n"
+        "Declarations of Interest\n\n\nThere were none.\n\n\n"
+        "Minutes of the Previous Meeting pdf icon PDF 120 KB\n\n\n"
+        "RESOLVED that the minutes be agreed.\n\n\nThe\n\n\n"
+    )
+    assert [i.title for i in meeting.items] == [
+        "Declarations of Interest",
+        "Minutes of the Previous Meeting",
+    ]

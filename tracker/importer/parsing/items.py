@@ -193,6 +193,8 @@ def _looks_like_title(title: str) -> bool:
         return False
     if re.match(r"^(?:that|the\s+committee|resolved|agreed)\b", title, re.I):
         return False
+    if title.lower() in _MINOR_WORDS:
+        return False  # "The" alone: a sentence cut off, not a title
     if len(title) > 250:
         return False
     if title[-1] in ";,:" or (title.endswith(".") and (len(title) > 90 or title.count(". ") > 0)):
