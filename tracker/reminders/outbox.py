@@ -302,41 +302,43 @@ MESSAGES_PER_CONNECTION = 20
 
 class _Claims:
     """Claims the next pending reminder due at a moment: SELECT ... FOR UPDATE SKIP LOCKED of
-    one row, in the caller's transaction. The statement is compiled once per delivery run
-    (compiling it cost more than running it), and each claimed row gets its committee, with
-    the officer its Reply-To names, from those already read in the run."""
+    one row, in the caller's transaction.
+
+    The statement is written once per delivery run (compiling it through the ORM cost more
+    than running it), and after the first claim it starts after the row last claimed, in the
+    claim order: rows this run has sent leave index entries behind them until PostgreSQL
+    cleans up, and scanning past all of them for every claim made a big day quadratic. A row
+    before that point that comes free again (another worker died holding it) waits for the
+    next sweep, as it would have anyway. Each claimed row gets its committee, with the
+    officer its Reply-To names, from those already read in the run."""
 
     def __init__(self):
-        self.sql = None
-        self.params: list = []
-        self.moment_at: list[int] = []
+        self.after: tuple | None = None
         self.committees: dict = {}
-
-    @staticmethod
-    def _compiled(moment: dt.datetime) -> tuple[str, list]:
-        claim = (
-            Reminder.objects.due(moment)
-            .select_for_update(skip_locked=True)
-            .order_by("next_attempt_at", "pk")[:1]
+        table = Reminder._meta.db_table
+        lock = (
+            " FOR UPDATE SKIP LOCKED"
+            if db_connection.features.has_select_for_update_skip_locked
+            else ""
         )
-        sql, params = claim.query.sql_with_params()
-        return sql, list(params)
+        due = f"SELECT * FROM {table} WHERE status = %s AND next_attempt_at <= %s"
+        order = " ORDER BY next_attempt_at, id LIMIT 1" + lock
+        self.first_sql = due + order
+        self.next_sql = due + " AND (next_attempt_at, id) > (%s, %s)" + order
 
     def next(self, moment: dt.datetime) -> Reminder | None:
-        if self.sql is None:
-            self.sql, self.params = self._compiled(moment)
-            # Where the moment goes among the parameters: the places that differ when the
-            # statement is compiled for another moment.
-            _, other = self._compiled(moment + dt.timedelta(seconds=1))
-            self.moment_at = [
-                i for i, (a, b) in enumerate(zip(self.params, other, strict=True)) if a != b
-            ]
         field = Reminder._meta.get_field("next_attempt_at")
-        value = field.get_db_prep_value(moment, db_connection, prepared=False)
-        for i in self.moment_at:
-            self.params[i] = value
-        reminder = next(iter(Reminder.objects.raw(self.sql, self.params)), None)
-        if reminder is not None and reminder.committee_id is not None:
+        params = [Reminder.Status.PENDING, field.get_db_prep_value(moment, db_connection)]
+        if self.after is None:
+            sql = self.first_sql
+        else:
+            sql = self.next_sql
+            params += [field.get_db_prep_value(self.after[0], db_connection), self.after[1]]
+        reminder = next(iter(Reminder.objects.raw(sql, params)), None)
+        if reminder is None:
+            return None
+        self.after = (reminder.next_attempt_at, reminder.pk)
+        if reminder.committee_id is not None:
             committee = self.committees.get(reminder.committee_id)
             if committee is None:
                 committee = self.committees[reminder.committee_id] = (
