@@ -552,3 +552,33 @@ def test_an_older_update_already_recorded_is_not_recorded_again(committee, dev):
         (D(2018, 1, 15), "Gathering"),
         (D(2018, 1, 19), "Sent"),
     ]
+
+
+def test_a_row_that_changes_nothing_costs_no_query_but_its_savepoint(committee, dev):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(count):
+        return [
+            [
+                f"N{n}",
+                "12/12/2017",
+                f"Recommendation {n}",
+                "Dev Okafor",
+                "Accepted" if n % 2 else None,
+                None,
+                "Amber",
+                "Going",
+                "15/01/2018",
+            ]
+            for n in range(count)
+        ]
+
+    counts = []
+    for count in (5, 10):
+        save(committee, tracker(rows(count)))
+        with CaptureQueriesContext(connection) as queries:
+            again = save(committee, tracker(rows(count)))
+        assert again.unchanged == count
+        counts.append(len(queries))
+    assert counts[1] - counts[0] == 5 * 2  # SAVEPOINT and RELEASE for each row

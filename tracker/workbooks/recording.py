@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from actions.models import Action, ExecutiveResponse, Resolution
+from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution
 from actions.progress import record_update, sign_off
 from actions.responses import record_decision, refer_to_executive
 from committees.models import AgendaItem, Committee, Meeting, Person, today
@@ -158,10 +158,29 @@ class _Recorder:
         self.created_actions: set[int] = set()  # actions it created (no updates before it)
         self.by_reference = {
             (r.municipal_year_id, r.spreadsheet_reference.lower()): r
-            for r in Resolution.objects.filter(committee=committee).exclude(
-                spreadsheet_reference=""
-            )
+            for r in Resolution.objects.filter(committee=committee)
+            .exclude(spreadsheet_reference="")
+            .select_related("agenda_item__meeting")
         }
+        # What is already saved for the committee's resolutions, read once, so a row that
+        # changes nothing costs no query. A resolution whose follow-up a row changed (or a
+        # refused row may have left cached wrongly) is "stale": it is asked of the database.
+        self.first_action: dict[int, Action] = {}
+        for action in Action.objects.filter(committee=committee, resolution__isnull=False).order_by(
+            "pk"
+        ):
+            self.first_action.setdefault(action.resolution_id, action)
+        self.latest: dict[int, ActionUpdate] = {}
+        for update in ActionUpdate.objects.filter(action__committee=committee).order_by(
+            "action_id", "-as_of", "-recorded_at", "-pk"
+        ):
+            self.latest.setdefault(update.action_id, update)
+        self.responses = {
+            response.resolution_id: response
+            for response in ExecutiveResponse.objects.filter(resolution__committee=committee)
+        }
+        self.stale: set[int] = set()
+        self.current: int | None = None  # the resolution of the row being recorded
         self.people = self._people_index()
         # What the current row cached, counted and noted: dropped if the row is refused.
         self.added: list[tuple[dict, object]] = []
@@ -171,7 +190,7 @@ class _Recorder:
     # -- the row -------------------------------------------------------------------------
 
     def record_row(self, row: TrackerRow) -> None:
-        self.added, self.counted, self.notes = [], Counter(), []
+        self.added, self.counted, self.notes, self.current = [], Counter(), [], None
         meeting = self._meeting(row)
         resolution = self._find_resolution(meeting, row)
         changes: list[str] = []
@@ -179,6 +198,7 @@ class _Recorder:
             resolution = self._create_resolution(meeting, row)
             changes.append("created")
         else:
+            self.current = resolution.pk
             changes.extend(self._update_resolution(resolution, meeting, row))
         action = self._action(resolution, row, changes)
         if action is not None:
@@ -201,6 +221,8 @@ class _Recorder:
                 cache.discard(key)
             else:
                 cache.pop(key, None)
+        if self.current is not None:
+            self.stale.add(self.current)
         self.added, self.counted, self.notes = [], Counter(), []
 
     def _save(self, obj, exclude=()) -> None:
@@ -356,7 +378,12 @@ class _Recorder:
 
     def _action(self, resolution: Resolution, row: TrackerRow, changes: list[str]):
         new = resolution.pk in self.created
-        action = None if new else resolution.actions.order_by("pk").first()
+        if new:
+            action = None
+        elif resolution.pk in self.stale:
+            action = resolution.actions.order_by("pk").first()
+        else:
+            action = self.first_action.get(resolution.pk)
         owner = self._person(row.lead)
         if row.lead and owner is None and action is None:
             self.notes.append(
@@ -398,6 +425,7 @@ class _Recorder:
             edits.append("due date")
         if edits:
             self._save(action, ACTION_EXCLUDE)
+            self.stale.add(resolution.pk)
             changes.append(", ".join(edits) + " changed")
         return action
 
@@ -408,7 +436,7 @@ class _Recorder:
             text = f"Status in the council's tracker spreadsheet: {status.in_words()}."
         if not action.is_open:
             if (text or status.rag or status.progress) and not status.completed:
-                latest = action.latest_update()
+                latest = self._latest(action)
                 if latest is None or latest.text != text or status.rag != latest.rag:
                     self.notes.append(
                         f"Row {row.number}: {action.reference} was "
@@ -420,12 +448,13 @@ class _Recorder:
         as_of = row.update_date or self.today
         if status.completed:
             sign_off(action, text=text or COMPLETED_TEXT, by=self.by, as_of=as_of)
+            self.stale.add(action.resolution_id)
             self.counted["sign_offs"] += 1
             changes.append("signed off as completed")
             return
         if not text:
             return
-        latest = None if action.pk in self.created_actions else action.latest_update()
+        latest = None if action.pk in self.created_actions else self._latest(action)
         same = (
             latest is not None
             and latest.text == text
@@ -448,19 +477,26 @@ class _Recorder:
             as_of=as_of,
             by=self.by,
         )
+        self.stale.add(action.resolution_id)
         self.counted["updates"] += 1
         changes.append(f"update of {as_of:%-d %B %Y} recorded")
+
+    def _latest(self, action: Action):
+        if action.resolution_id in self.stale:
+            return action.latest_update()
+        return self.latest.get(action.pk)
 
     # -- executive responses --------------------------------------------------------------
 
     def _response(self, resolution: Resolution, row: TrackerRow, changes: list[str]) -> None:
         if resolution.kind != Resolution.Kind.RECOMMENDATION:
             return
-        response = (
-            None
-            if resolution.pk in self.created
-            else ExecutiveResponse.objects.filter(resolution=resolution).first()
-        )
+        if resolution.pk in self.created:
+            response = None
+        elif resolution.pk in self.stale:
+            response = ExecutiveResponse.objects.filter(resolution=resolution).first()
+        else:
+            response = self.responses.get(resolution.pk)
         if response is None:
             response = refer_to_executive(
                 resolution,
@@ -468,6 +504,7 @@ class _Recorder:
                 responsible=self._person(row.portfolio_holder) or self._person(row.lead),
                 by=self.by,
             )
+            self.stale.add(resolution.pk)
             self.counted["responses"] += 1
             if "created" not in changes:
                 changes.append("referred to the executive")
@@ -488,6 +525,7 @@ class _Recorder:
             text=row.response,
             by=self.by,
         )
+        self.stale.add(resolution.pk)
         self.counted["decisions"] += 1
         changes.append(
             f"executive response: {ExecutiveResponse.Decision(row.decision).label.lower()}"
