@@ -1,4 +1,4 @@
-"""The tracker spreadsheet import at size: `python -m bench.workbook_import [--rows 50000]`.
+"""The tracker spreadsheet import at size: `python -m bench.workbook_import [--rows 50000] [--save-rows N]`.
 
 Builds a tracker workbook of `--rows` rows with openpyxl (a title, a merged heading, ten
 years of meetings, every row with a RAG or progress, an update and its date, one in five a
@@ -70,7 +70,15 @@ def build_workbook(rows: int) -> bytes:
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument(
+        "--save-rows",
+        type=int,
+        help="save (and import again) only a sheet of this many rows; default: --rows. "
+        "Each row is saved through the services, so on a busy machine a smaller sheet gives "
+        "the per-row figure sooner.",
+    )
     args = parser.parse_args()
+    save_rows = args.save_rows or args.rows
     fresh_database(DATABASE)
     manage(DATABASE, "migrate", "--noinput", quiet=True)
     setup_django(DATABASE)
@@ -109,15 +117,18 @@ def main():
         note=f"{len(reading.rows)} rows read, {len(reading.problems)} refused or passed over",
     )
 
+    if save_rows != args.rows:
+        data = build_workbook(save_rows)
+        reading = read_rows(read_sheet(data, "tracker.xlsx"))
     start = time.perf_counter()
     outcome = record(reading, committee)
     save_s = time.perf_counter() - start
     res.record(
-        f"{args.rows} rows read and saved (import_tracker)",
-        round(read_s + save_s, 1),
+        f"{save_rows} rows saved (import_tracker)",
+        round(save_s, 1),
         "s",
-        target=f"< {GOAL_SECONDS} s",
-        passed=read_s + save_s < GOAL_SECONDS,
+        target=f"< {GOAL_SECONDS} s" if save_rows == args.rows else "",
+        passed=(read_s + save_s < GOAL_SECONDS) if save_rows == args.rows else None,
         note=f"saving {save_s:.1f} s; {outcome.summary()}",
     )
     res.record(
@@ -131,7 +142,7 @@ def main():
     again = record(read_rows(read_sheet(data, "tracker.xlsx")), committee)
     again_s = time.perf_counter() - start
     res.record(
-        f"{args.rows} rows imported again (nothing changes)",
+        f"{save_rows} rows imported again (nothing changes)",
         round(again_s, 1),
         "s",
         target=f"< {GOAL_SECONDS} s",
