@@ -610,3 +610,34 @@ def test_a_lone_word_cut_off_from_its_sentence_is_no_title():
         "Declarations of Interest",
         "Minutes of the Previous Meeting",
     ]
+
+
+def test_unnumbered_headings_with_no_blank_lines_are_found_by_their_shape():
+    meeting = proposal(
+        "Adult Social Care Scrutiny Panel\nTuesday 11 March 2025\n"
+        "Present: Councillors Avery (Chair), Bell and Craig.\n"
+        "Apologies for Absence\nApologies were received from Councillor Dunn.\n"
+        "Declarations of Interest\nThere were none.\n"
+        "Minutes of the Previous Meeting\n"
+        "RESOLVED that the minutes of the meeting held on 11 February 2025 be approved.\n"
+        "Home Care Commissioning\nThe Head of Commissioning presented the report. Members "
+        "asked about staff retention.\nRESOLVED that the report be noted.\n"
+        "Carers Strategy\nConsideration of this item was deferred to the next meeting.\n"
+    )
+    assert [(i.title, i.outcome) for i in meeting.items] == [
+        ("Apologies for Absence", "none"),
+        ("Declarations of Interest", "none"),
+        ("Minutes of the Previous Meeting", "resolved"),
+        ("Home Care Commissioning", "resolved"),
+        ("Carers Strategy", "deferred"),
+    ]
+
+
+def test_dense_text_without_standing_business_is_not_cut_into_headings():
+    meeting = proposal(
+        "Adult Social Care Scrutiny Panel\nTuesday 11 March 2025\n"
+        "1. Home Care\nThe Head of Commissioning presented the report.\n"
+        "Care Workers Pay\nMembers asked about pay rates.\n"
+        "2. Carers\nRESOLVED that the carers report be noted.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [(1, "Home Care"), (2, "Carers")]

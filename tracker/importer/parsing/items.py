@@ -544,6 +544,37 @@ def _headings_by_gap(lines: list[str], start: int, end: int) -> list[_Heading]:
     return headings
 
 
+def _headings_by_shape(lines: list[str], start: int, end: int) -> list[_Heading]:
+    """Minutes with no item numbers and no blank lines between paragraphs (a document whose
+    bold headings were lost): a short title-case line, after a paragraph that ended and
+    before its minute, is a heading, where the standing business shows the layout (at least
+    two such lines are "Apologies for Absence", "Declarations of Interest", "Minutes" ...)."""
+    text_lines = [index for index in range(start, end) if lines[index]]
+    if len(text_lines) < 4 or (end - start) - len(text_lines) > len(text_lines) // 3:
+        return []  # a page that sets its paragraphs apart is read by the gaps
+    headings = []
+    previous = ""
+    for position, index in enumerate(text_lines):
+        line = lines[index]
+        following = lines[text_lines[position + 1]] if position + 1 < len(text_lines) else ""
+        if (
+            following
+            and len(line) <= 100
+            and len(line.split()) <= 12
+            and line[0].isupper()
+            and line[-1] not in ".;:,!?"
+            and ":" not in line
+            and (not previous or previous[-1] in ".;:!?)")
+            and (_title_case(line) or _STANDING_TITLE.match(line))
+            and not (_DECISION_START.match(line) or _PART_MARKER.match(line) or _BULLET.match(line))
+        ):
+            headings.append(_Heading(index, None, _clean_title(line), index + 1))
+        previous = line
+    if sum(1 for h in headings if _STANDING_TITLE.match(h.title)) < 2:
+        return []
+    return headings
+
+
 def _minutes_follow(lines: list[str], index: int, end: int) -> bool:
     """A title with "Minutes:" under it (perhaps after the agenda's "To receive ..." line)."""
     seen = 0
@@ -583,9 +614,12 @@ def _headings(lines: list[str], segment: _Segment) -> list[_Heading]:
         chain = _labelled_before(lines, candidates, chain) + chain
         return _drop_headings_inside_decisions(lines, chain)
     unnumbered = _unnumbered_headings(lines, start, segment.end)
-    by_gap = _headings_by_gap(lines, start, segment.end)
-    if len(by_gap) > len(unnumbered):
-        unnumbered = by_gap
+    for found in (
+        _headings_by_gap(lines, start, segment.end),
+        _headings_by_shape(lines, start, segment.end),
+    ):
+        if len(found) > len(unnumbered):
+            unnumbered = found
     return chain if chain and weight >= len(unnumbered) else unnumbered
 
 
