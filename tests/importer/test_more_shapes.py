@@ -641,3 +641,25 @@ def test_dense_text_without_standing_business_is_not_cut_into_headings():
         "2. Carers\nRESOLVED that the carers report be noted.\n"
     )
     assert [(i.number, i.title) for i in meeting.items] == [(1, "Home Care"), (2, "Carers")]
+
+
+def test_a_table_with_a_row_per_line_is_read_row_by_row():
+    meeting = proposal(
+        "Corporate Scrutiny Committee\n"
+        "Minutes of the meeting held on Wednesday 5 March 2025 at 6.30 pm\n\n"
+        "| Minute | Subject | Decision |\n|---|---|---|\n"
+        "| 41 | Apologies for Absence | Councillor Price sent apologies. |\n"
+        "| 42 | Council Tax Support | RESOLVED that the scheme be noted. |\n"
+        "| | | RESOLVED that an update on take-up be brought to the June 2025 meeting. |\n"
+        "| 43 | Any Other Business | None. |\n"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (41, "Apologies for Absence"),
+        (42, "Council Tax Support"),
+        (43, "Any Other Business"),
+    ]
+    assert texts(meeting.items[1]) == [
+        "That the scheme be noted.",
+        "That an update on take-up be brought to the June 2025 meeting.",
+    ]
+    assert [r.target.date for r in meeting.report_back_requests] == ["2025-06-12"]

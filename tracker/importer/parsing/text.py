@@ -81,10 +81,48 @@ def _table_rows(lines: list[str]) -> _Lines | None:
     return out
 
 
+# A table with one row per line and cells between "|": "| 41 | Apologies | Apologies were
+# received ... |", under a header row naming its columns ("Minute | Subject | Decision").
+_CELL_ROW = re.compile(r"^\|.*\|$")
+_CELL_HEAD = re.compile(r"\b(?:minute|item|no\.?|number|subject|title|decision|resolved)\b", re.I)
+_CELL_NUMBER = re.compile(
+    r"^(?:(?:item|minute)\s+)?(?:[A-Z]{2,8}/)?(\d{1,4})(?:/\d{2,4})?\.?$", re.I
+)
+
+
+def _cell_table(lines: list[str]) -> _Lines | None:
+    """Each row as a numbered heading ("41. Apologies") over its other cells, one a line."""
+    rows = [i for i, line in enumerate(lines) if _CELL_ROW.match(line)]
+    if len(rows) < 3:
+        return None
+    head = rows[0]
+    if not _CELL_HEAD.search(lines[head]):
+        return None
+    out = _Lines(lines[:head])
+    found = 0
+    for index in range(head + 1, len(lines)):
+        line = lines[index]
+        if not _CELL_ROW.match(line):
+            out.append(line)
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if all(re.fullmatch(r"[-:\s]*", cell) for cell in cells):
+            continue  # the |---|---| rule under the header
+        number = _CELL_NUMBER.match(cells[0]) if cells else None
+        rest = [cell for cell in cells[1:] if cell]
+        if number and rest:
+            found += 1
+            out.extend(["", "", f"{number.group(1)}. {rest[0]}", ""])
+            out.extend(rest[1:])
+        else:
+            out.extend(cell for cell in cells if cell)  # a cell run on from the row above
+    return out if found >= 2 else None
+
+
 def _prepare_lines(text: str) -> list[str]:
     lines = [line.strip()[:MAX_LINE] for line in text.split("\n")]
     if "|" in text:
-        table = _table_rows(lines)
+        table = _table_rows(lines) or _cell_table(lines)
         if table is not None:
             lines = table
     # Running headers and footers printed on every page of a PDF break paragraphs apart.
