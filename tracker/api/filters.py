@@ -5,6 +5,7 @@ A filter value that cannot be used is a 400 naming the filter (django-filter's f
 never a silently empty list; so booleans accept only true/false and years only "2017/18".
 """
 
+import copy
 import re
 
 import django_filters as filters
@@ -86,12 +87,47 @@ class VisibleChoices(filters.FilterSet):
     """
 
     def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if not isinstance(cls.__dict__.get("base_filters"), FilterCopies):
+            cls.base_filters = FilterCopies(cls.base_filters)
         super().__init__(*args, **kwargs)
         for name, used in self.filters.items():
             choices = getattr(used, "queryset", None)
             if isinstance(choices, QuerySet) and hasattr(choices, "visible_to"):
                 used.queryset = visible_choices(choices)
                 self.filters[name] = used
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = FieldsOfOneRequest(form_class.base_fields)
+        return form_class
+
+
+class FilterCopies(dict):
+    """A filter set's own filters, copied for each request as django-filter copies them (it
+    deep-copies every filter, with its querysets and choices, on every request: a third of
+    an uncached list's time). A shallow copy with its own keyword arguments is enough: the
+    copy's form field is made afresh (the cached one is dropped) and what a request sets on
+    a filter (its reader's choices, its filter set) is set on the copy."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, original in self.items():
+            used = copy.copy(original)
+            used.__dict__.pop("_field", None)
+            used.extra = dict(original.extra)
+            if getattr(original, "method", None) is not None:
+                used.method = original.method  # bound to the copy, as its filter set's
+            copies[name] = used
+        return copies
+
+
+class FieldsOfOneRequest(dict):
+    """The filter form's fields, made from this request's filter copies: the form need not
+    deep-copy them again, as a form class shared between requests must."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 def visible_choices(choices: QuerySet):
