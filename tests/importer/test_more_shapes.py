@@ -663,3 +663,30 @@ def test_a_table_with_a_row_per_line_is_read_row_by_row():
         "That an update on take-up be brought to the June 2025 meeting.",
     ]
     assert [r.target.date for r in meeting.report_back_requests] == ["2025-06-12"]
+
+
+def test_item_numbers_with_the_committees_letters_or_a_nought_are_read():
+    body = (
+        "\n\nNone were received.\n\n{1}\n\nRESOLVED that the discharge report be noted.\n\n"
+        "{2}\n\nRESOLVED that falls prevention be added to the work programme.\n"
+    )
+    head = "Health Scrutiny Panel\nTuesday 4 March 2025\n\n"
+    prefixed = proposal(
+        head
+        + "HSP12 Apologies"
+        + body.format(0, "HSP13 Hospital Discharge", "HSP14 Work Programme")
+    )
+    assert [(i.number, i.printed, i.title) for i in prefixed.items] == [
+        (12, "HSP12", "Apologies"),
+        (13, "HSP13", "Hospital Discharge"),
+        (14, "HSP14", "Work Programme"),
+    ]
+    assert [i["number"] for i in meeting_json_items(prefixed)] == ["HSP12", "HSP13", "HSP14"]
+    nought = proposal(
+        head + "3.0 Apologies" + body.format(0, "4.0 Hospital Discharge", "5.0 Work Programme")
+    )
+    assert [(i.number, i.title) for i in nought.items] == [
+        (3, "Apologies"),
+        (4, "Hospital Discharge"),
+        (5, "Work Programme"),
+    ]

@@ -33,10 +33,10 @@ _ITEM_HEADING = re.compile(
     # a committee's prefix before the number: "ASC/23/12", "OSC 24/12"
     r"(?:[A-Z]{2,8}[/ ](?:\d{2,4}/)?(?=\d{1,4}(?:/\d{2,4})?\s))?"
     # an agenda section's letter before the number: "A1", "B2"
-    r"(?P<letter>(?-i:[A-Z])(?=\d))?"
+    r"(?P<letter>(?-i:[A-Z]{1,5})(?=\d))?"
     # "24.3 Members asked ...": a paragraph of item 24, not a heading
-    r"(?P<number>\d{1,4})(?!\.\d)(?P<suffix>/\d{2,4})?"
-    r"(?:\s*[.):]\s*|\s*[-\u2013\u2014]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+)(?P<title>\S.{0,299})$",
+    r"(?P<number>\d{1,4})(?:\.0(?=\s))?(?!\.\d)(?P<suffix>/\d{2,4})?"
+    r"(?:\s*[.):]\s*|\s*[-\u2013\u2014]\s+|\s{2,}|(?<=/\d\d)\s+|(?<=/\d{4})\s+|(?<=\.0)\s+)(?P<title>\S.{0,299})$",
     re.I,
 )
 
@@ -51,7 +51,7 @@ _ITEM_WORD_HEADING = re.compile(
 _PAREN_HEADING = re.compile(r"^\s*\((?P<number>\d{1,4})\)\s+(?P<title>\S.{0,299})$")
 # "45 Title" with one space: only a heading when set apart (a web page's <h2>) or in capitals
 _SPACED_HEADING = re.compile(
-    r"^\s*(?P<letter>[A-Z](?=\d))?(?P<number>\d{1,4})\s(?P<title>[A-Z(\"'][^\n]{0,299})$"
+    r"^\s*(?P<letter>[A-Z]{1,5}(?=\d))?(?P<number>\d{1,4})\s(?P<title>[A-Z(\"'][^\n]{0,299})$"
 )
 
 _TITLE_JUNK = re.compile(
@@ -172,6 +172,12 @@ def _heading_from(line: str, index: int, match: re.Match, title: str, shape: str
         printed = f"{match['word']} {match['roman']}"
         order = _roman_value(match["roman"])
         return _Heading(index, None, title, index + 1, shape + "-roman", weight, printed, order)
+    if groups.get("letter") and len(match["letter"]) > 1:
+        # a committee's letters before every number ("HSP12"): numbered, printed as it is
+        number = int(match["number"])
+        return _Heading(
+            index, number, title, index + 1, "prefixed", weight, f"{match['letter']}{number}"
+        )
     if groups.get("letter"):
         letter, number = match["letter"], int(match["number"])
         order = (ord(letter) - ord("A") + 1) * SECTION + number
@@ -421,7 +427,7 @@ def _best_numbered(candidates: list[_Heading]) -> list[_Heading]:
     chains = [
         chain
         for chain in (_best_chain(group) for group in shapes.values())
-        if len(chain) > 1 or chain[0].shape != "lettered"
+        if len(chain) > 1 or chain[0].shape not in ("lettered", "prefixed")
     ]
     if len(shapes) > 1:
         chains.append(_best_chain(candidates))

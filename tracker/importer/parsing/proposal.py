@@ -275,7 +275,7 @@ def meeting_json(m: MeetingProposal) -> dict:
         "venue": m.venue,
         "items": [
             {
-                "number": i.number if i.number is not None or not i.printed else i.printed,
+                "number": i.printed or i.number,
                 "title": i.title,
                 "outcome": i.outcome,
                 "resolutions": [{"number": r.number, "text": r.text} for r in i.resolutions],
