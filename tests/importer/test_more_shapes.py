@@ -690,3 +690,19 @@ def test_item_numbers_with_the_committees_letters_or_a_nought_are_read():
         (4, "Hospital Discharge"),
         (5, "Work Programme"),
     ]
+
+
+def test_noted_outcome_and_unanimously_resolved_decisions():
+    meeting = proposal(
+        "Health Scrutiny Panel\nTuesday 4 March 2025\n\n"
+        "1. Dentistry Access\nThe Panel NOTED the update and asked for waiting list figures.\n\n"
+        "2. Pharmacy Closures\nOutcome: The Panel agreed to hold a session on pharmacy closures."
+        "\n\n3. Ambulance Handovers\nMembers RESOLVED unanimously to recommend to Cabinet that "
+        "handover delays be raised with the Trust.\n"
+    )
+    assert [texts(i) for i in meeting.items] == [
+        ["The Panel NOTED the update and asked for waiting list figures."],
+        ["The Panel agreed to hold a session on pharmacy closures."],
+        ["To recommend to Cabinet that handover delays be raised with the Trust."],
+    ]
+    assert meeting.items[2].resolutions[0].kind == "recommendation"

@@ -12,10 +12,10 @@ _DECISION_START = re.compile(
     + _DECISION_WORD
     + r")(?:\s+(?i:unanimously))?(?:\s*(?::|;|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
     r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?"
-    r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))"
+    r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))(?:\s+(?i:unanimously))?"
     r"(?:\s*(?::|\u2013|\u2014|-|,)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
     # "Decision:" on a modern.gov decisions page
-    r"|^(?P<word3>Decisions?)\s*:\s*(?P<rest3>.*)$"
+    r"|^(?P<word3>Decisions?|Outcomes?)\s*:\s*(?P<rest3>.*)$"
     r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
 )
 
@@ -151,7 +151,10 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
             index += 1
             continue
         rest = next((start[g] for g in ("rest", "rest2", "rest3") if start[g] is not None), "")
+        if start["word2"] == "NOTED" and re.match(r"the\b", rest, re.I):
+            rest = line  # "The Panel NOTED the update and ...": the sentence is the decision
         word = (start["word"] or start["word2"] or start["word3"] or "agreed").lower()
+        word = "decision" if word.startswith("outcome") else word
         recommended = word.startswith("recommend") or bool(
             re.match(r"^to\s+recommend\b", rest, re.I)
         )
