@@ -105,24 +105,31 @@ def main():
         f"({len(data) / 1024 / 1024:.1f} MB)."
     )
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     reading = read_rows(read_sheet(data, "tracker.xlsx"))
-    read_s = time.perf_counter() - start
+    read_s, read_cpu = time.perf_counter() - start, time.process_time() - cpu
     res.record(
         f"{args.rows} rows read and mapped",
         round(read_s, 1),
         "s",
         target=f"< {GOAL_SECONDS} s",
         passed=read_s < GOAL_SECONDS,
-        note=f"{len(reading.rows)} rows read, {len(reading.problems)} refused or passed over",
+        note=f"{len(reading.rows)} rows read, {len(reading.problems)} refused or passed over; "
+        f"machine load {load_average()}",
+    )
+    res.record(
+        f"{args.rows} rows read and mapped, CPU time of this process",
+        round(read_cpu, 1),
+        "s",
+        note="less disturbed than the wall time by other work on the machine",
     )
 
     if save_rows != args.rows:
         data = build_workbook(save_rows)
         reading = read_rows(read_sheet(data, "tracker.xlsx"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = record(reading, committee)
-    save_s = time.perf_counter() - start
+    save_s, save_cpu = time.perf_counter() - start, time.process_time() - cpu
     res.record(
         f"{save_rows} rows saved (import_tracker)",
         round(save_s, 1),
@@ -136,6 +143,12 @@ def main():
         round(save_s / max(len(reading.rows), 1) * 1000, 1),
         "ms",
         note=f"{len(reading.rows)} rows saved in {save_s:.1f} s; machine load {load_average()}",
+    )
+    res.record(
+        "saving, per row, CPU time of this process",
+        round(save_cpu / max(len(reading.rows), 1) * 1000, 1),
+        "ms",
+        note="the database's own time is not in it",
     )
 
     start = time.perf_counter()

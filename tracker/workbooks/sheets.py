@@ -139,11 +139,14 @@ def _xlsx_sheet(data: bytes, sheet: str | None) -> Sheet:
         # Only a sheet with formulas is read a second time, for the formulas' text.
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)[chosen]
 
+    # The width Excel recorded for the sheet (its <dimension>), so rows are not padded to
+    # MAX_COLUMNS; a sheet that records none is read MAX_COLUMNS wide.
+    recorded = worksheet.max_column if isinstance(worksheet.max_column, int) else 0
+    width = min(recorded, MAX_COLUMNS) if recorded >= 1 else MAX_COLUMNS
+
     def rows():
-        value_rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        formula_rows = (
-            formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS) if formulas else None
-        )
+        value_rows = worksheet.iter_rows(values_only=True, max_col=width)
+        formula_rows = formulas.iter_rows(values_only=True, max_col=width) if formulas else None
         for number, row in enumerate(value_rows, start=1):
             cells = [_clean(value) for value in row]
             if formula_rows is not None:
