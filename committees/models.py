@@ -300,15 +300,16 @@ class CommitteeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def chaired_by(self, user):
-        """Committees where `user` is currently chair or vice-chair."""
+    def chaired_by(self, user, on: dt.date | None = None):
+        """Committees where `user` is chair or vice-chair today (or `on`): a chair chosen at
+        a coming annual meeting has no chair's rights before it, and the sitting chair keeps
+        them until their membership's last day."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__person__user=user,
-            memberships__role__in=Membership.CHAIRING_ROLES,
-            memberships__end_date__isnull=True,
-        ).distinct()
+        chairing = Membership.objects.current(on).filter(
+            person__user=user, role__in=Membership.CHAIRING_ROLES
+        )
+        return self.filter(pk__in=chairing.values("committee_id"))
 
     def visible_to(self, user):
         """Published committees for everyone; staff see all, chairs their own drafts too."""

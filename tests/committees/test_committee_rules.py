@@ -40,6 +40,22 @@ def refused_by_database(make):
 # --- Memberships ----------------------------------------------------------------------------
 
 
+def test_a_chair_chosen_for_a_coming_annual_meeting_steers_nothing_before_it(
+    committee, alan, dev, set_clock
+):
+    """The rollover records the annual meeting's changes ahead: the old chair's membership ends
+    the day before, the new one starts on the day."""
+    Membership.objects.filter(person=alan).update(end_date=D(2018, 5, 19))
+    Membership.objects.create(
+        committee=committee, person=dev, role=Membership.Role.CHAIR, start_date=D(2018, 5, 20)
+    )
+    set_clock(dt.datetime(2018, 5, 19, 12, tzinfo=dt.UTC))
+    assert (committee.is_chaired_by(alan.user), committee.is_chaired_by(dev.user)) == (True, False)
+    set_clock(dt.datetime(2018, 5, 20, 12, tzinfo=dt.UTC))
+    assert (committee.is_chaired_by(alan.user), committee.is_chaired_by(dev.user)) == (False, True)
+    assert committee.chairs() == [dev]
+
+
 def test_it_rejects_a_second_current_chair(committee, dev):
     second = Membership(
         committee=committee, person=dev, role=Membership.Role.CHAIR, start_date=D(2018, 1, 1)
