@@ -151,3 +151,18 @@ def test_the_printable_tracker_asks_since_when_in_day_month_and_year(client, wor
     wrong = text_of(client.get(url + "?since_day=30&since_month=2&since_year=2018"))
     assert "There is a problem Since must be a real date." in wrong
     assert ": every action." in wrong
+
+
+@pytest.mark.parametrize(
+    "day, month, year",
+    [
+        ("99999999999999999999", "1", "2026"),
+        ("1", "99999999999999999999", "2026"),
+        ("²", "1", "2026"),
+    ],
+)
+def test_a_date_no_calendar_holds_is_a_message_not_a_server_error(client, world, day, month, year):
+    url = "/committees/childrens-services/tracker/print/"
+    response = client.get(url, {"since_day": day, "since_month": month, "since_year": year})
+    assert response.status_code == 200
+    assert "There is a problem Since must be a real date" in text_of(response)

@@ -82,7 +82,8 @@ class DayMonthYearField(forms.Field):
             self.error_messages["required"] = f"Enter the {self._name().lower()}."
 
     def _name(self) -> str:
-        return str(self.label or "The date")
+        # "Due date (optional)" is named in errors as "Due date".
+        return re.sub(r"\s*\(optional\)$", "", str(self.label or "The date"))
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -103,7 +104,7 @@ class DayMonthYearField(forms.Field):
             raise ValidationError(
                 f"{self._name()} must include a {' and a '.join(missing)}.", code="incomplete"
             )
-        if not all(text.isdigit() for text in (day, month, year)):
+        if not all(text.isascii() and text.isdigit() for text in (day, month, year)):
             raise ValidationError(
                 f"{self._name()} must be a real date, in numbers.", code="invalid"
             )
@@ -113,7 +114,7 @@ class DayMonthYearField(forms.Field):
             )
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self._name()} must be a real date.", code="invalid") from None
 
     def has_changed(self, initial, data):
