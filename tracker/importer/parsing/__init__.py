@@ -17,16 +17,14 @@ the committee's standing plan, not something asked for at the meeting, and its r
 decision. The parser says it was found, in a warning, so the officer can check the plan.
 
 The package is split by concern: `text` (lines, paragraphs, sentences), `header` (which
-meeting), `items` (the headings and each item's text), `decisions` (RESOLVED blocks and
-their parts), `deferrals`, `requests` (work programme, reports back, undertakings), `exempt`
-(Part 2) and `proposal` (the dataclasses it all fills in).
+meeting) and `unheaded` (minutes with no header we know), `headings` (numbered item headings)
+and `unnumbered` (titles without numbers), `items` (where items are cut and what each one's
+text proposes), `decisions` (RESOLVED blocks and their parts), `deferrals`, `requests` (work
+programme, reports back, undertakings) and `future` (future business asked for in plainer
+words), `exempt` (Part 2) and `proposal` (the dataclasses it all fills in).
 """
 
-from tracker.importer.parsing.header import (
-    _find_meetings,
-    _trailing_work_programme,
-    named_in_text,
-)
+from tracker.importer.parsing.header import _find_meetings, _trailing_work_programme
 from tracker.importer.parsing.items import _propose_meeting
 from tracker.importer.parsing.proposal import (
     DeferralProposal,
@@ -41,6 +39,7 @@ from tracker.importer.parsing.proposal import (
     describe,
 )
 from tracker.importer.parsing.text import _prepare_lines
+from tracker.importer.parsing.unheaded import named_in_text
 from tracker.importer.reading import MinutesError
 from tracker.importer.targets import Calendar
 
