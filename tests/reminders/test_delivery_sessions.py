@@ -4,9 +4,6 @@ PostgreSQL the commits stop waiting for the disk only while the outbox delivers.
 
 import datetime as dt
 
-import pytest
-from django.db import connection
-
 from committees.models import LONDON
 from tests.reminders.test_smtp_delivery import listener, port  # noqa: F401 (fixtures)
 from tracker.reminders import outbox
@@ -68,24 +65,3 @@ def test_each_refused_reminder_closes_its_session_and_fails_alone(
     assert listener.connections == 3  # a failure closes the session; the next opens anew
     assert set(Reminder.objects.values_list("status", "attempts")) == {("failed", 1)}
     assert listener.messages == []
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_commits_wait_for_the_disk_again_once_delivery_is_done(
-    listener,  # noqa: F811
-    committee,
-    dev,
-):
-    pending(committee, dev, 2)
-
-    def synchronous_commit() -> str:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            return cursor.fetchone()[0]
-
-    before = synchronous_commit()
-    outbox.deliver_due(NOW)
-
-    assert before == "on"
-    assert synchronous_commit() == "on"
-    assert Reminder.objects.filter(status="sent").count() == 2

@@ -19,13 +19,12 @@ import random
 import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -350,32 +349,6 @@ class _Claims:
         return reminder
 
 
-@contextmanager
-def _asynchronous_commits():
-    """PostgreSQL's asynchronous commit for this connection, for the length of a `with`.
-
-    Each claim is still its own committed transaction, seen by every other worker at once;
-    PostgreSQL only stops waiting for the disk before answering COMMIT. A crash of the
-    database server itself may then forget the last fraction of a second of "sent" marks,
-    and those reminders go again with the same Message-ID: the at-least-once the outbox
-    already promises when a worker dies between the mail server's acceptance and its commit
-    (module docstring). Waiting for the disk on every message made the disk, not the mail,
-    what bounded a busy day (up to 15 ms a commit on a shared machine)."""
-    if db_connection.vendor != "postgresql":
-        yield
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        try:
-            with db_connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except DatabaseError:
-            pass  # the connection is gone, and its setting with it
-
-
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
     """Send pending reminders whose time has come, one claimed row per transaction."""
     outcomes: list[Outcome] = []
@@ -383,26 +356,25 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
     sent_on_connection = 0
     claims = _Claims()
     try:
-        with _asynchronous_commits():
-            while limit is None or len(outcomes) < limit:
-                moment = now or timezone.now()
-                with transaction.atomic():
-                    reminder = claims.next(moment)
-                    if reminder is None:
-                        break
-                    if connection is None:
-                        connection = get_connection(fail_silently=False)
-                        sent_on_connection = 0
-                    outcome = _attempt(reminder, connection, moment)
-                outcomes.append(outcome)
-                sent_on_connection += 1
-                if (
-                    not outcome.delivered or sent_on_connection >= MESSAGES_PER_CONNECTION
-                ) and connection is not None:
-                    connection.close()
-                    connection = None
-                if outcome.server_unreachable:
-                    break  # the rest wait for the next sweep rather than each failing in turn
+        while limit is None or len(outcomes) < limit:
+            moment = now or timezone.now()
+            with transaction.atomic():
+                reminder = claims.next(moment)
+                if reminder is None:
+                    break
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                    sent_on_connection = 0
+                outcome = _attempt(reminder, connection, moment)
+            outcomes.append(outcome)
+            sent_on_connection += 1
+            if (
+                not outcome.delivered or sent_on_connection >= MESSAGES_PER_CONNECTION
+            ) and connection is not None:
+                connection.close()
+                connection = None
+            if outcome.server_unreachable:
+                break  # the rest wait for the next sweep rather than each failing in turn
     finally:
         if connection is not None:
             connection.close()
