@@ -309,8 +309,10 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
     lines = [piece for line in lines for piece in _INLINE_DECISION.split(line)]
     if item.number is not None:
         # paragraphs numbered after the item ("24.3  AGREED:"): the number is no part
-        own = re.compile(rf"^{item.number}\.\d{{1,2}}\.?\s+(?={_DECISION_WORDS})")
-        lines = [own.sub("", line) for line in lines]
+        prefix = f"{item.number}."
+        if any(line.startswith(prefix) for line in lines):
+            own = re.compile(rf"^{item.number}\.\d{{1,2}}\.?\s+(?={_DECISION_WORDS})")
+            lines = [own.sub("", line) for line in lines]
     # Cut-off text on modern.gov pages ("...  view the full minutes text for item 25.").
     for index, line in enumerate(lines):
         match = _TRUNCATED.search(line)
