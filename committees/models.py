@@ -644,6 +644,31 @@ class Meeting(models.Model):
             )
         return ""
 
+    def refuses_record(self, on: dt.date | None = None) -> str:
+        """Why what happened at this meeting (outcomes, attendance) cannot be recorded as of
+        `on` (today), or "": a meeting that will not take place, or has not yet, decided
+        nothing."""
+        if self.status in self.CLOSED_STATUSES:
+            return (
+                f"The meeting of {self.date:%-d %B %Y} is {self.get_status_display().lower()}: "
+                "nothing was decided or attended there."
+            )
+        if self.date > (on or today()):
+            return (
+                f"The meeting of {self.date:%-d %B %Y} has not taken place yet: record what "
+                "happened there on the day or after."
+            )
+        return ""
+
+    def refuses_items(self) -> str:
+        """Why no item may be put on this meeting's agenda, or ""."""
+        if self.status in self.CLOSED_STATUSES:
+            return (
+                f"The meeting of {self.date:%-d %B %Y} is {self.get_status_display().lower()}; "
+                "put the item on a scheduled meeting."
+            )
+        return ""
+
     def previous(self):
         return (
             Meeting.objects.filter(committee_id=self.committee_id, date__lt=self.date)
@@ -685,6 +710,16 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.get_kind_display()}"
+
+    def clean(self):
+        """Apologies are sent ahead; who attended is known only once the meeting is held."""
+        if self.meeting_id is None:
+            return
+        refusal = self.meeting.refuses_record()
+        if refusal and not (
+            self.kind == self.Kind.APOLOGIES and self.meeting.status not in Meeting.CLOSED_STATUSES
+        ):
+            raise ValidationError({"kind": refusal})
 
 
 class WorkProgrammeQuerySet(models.QuerySet):

@@ -26,11 +26,13 @@ def record_outcome(item: AgendaItem, outcome: str, *, by=None) -> AgendaItem:
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": f"“{outcome}” is not an outcome of an agenda item."})
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
         if item.outcome == outcome:
             return item
         item.outcome = outcome
         item.full_clean()
+        if outcome != Outcome.NONE and (refusal := item.meeting.refuses_record()):
+            raise ValidationError({"outcome": refusal})
         item._history_user = by
         item.save(update_fields=["outcome"])
         topic = item.topic

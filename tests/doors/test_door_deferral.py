@@ -13,6 +13,7 @@ import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 from rest_framework.test import APIClient
@@ -26,6 +27,7 @@ from committees.models import (
     WorkProgramme,
     WorkProgrammeTopic,
 )
+from committees.outcomes import record_outcome
 from committees.programme import move_topic
 from tracker.reminders import outbox
 from tracker.reminders.ledger import Reminder
@@ -313,10 +315,38 @@ def test_a_patch_cannot_mark_an_item_deferred_or_a_topic_deferred(
     assert (item.outcome, q3_topic.status) == ("none", "planned")
 
 
-def test_recording_an_outcome_marks_its_topic_considered_and_undoing_it_plans_it_again(
+def test_an_outcome_waits_for_its_meeting_and_a_cancelled_meeting_decides_nothing(
     today, priya, q3_topic
 ):
     item = AgendaItem.objects.get(topic=q3_topic)
+    api = staff_api(priya)
+    early = api.post(f"/api/agenda-items/{item.pk}/outcome/", {"outcome": "noted"}, format="json")
+    held_on = f"{item.meeting.date:%-d %B %Y}"
+    assert (early.status_code, early.data["outcome"]) == (
+        400,
+        [
+            f"The meeting of {held_on} has not taken place yet: record what happened there "
+            "on the day or after."
+        ],
+    )
+    Meeting.objects.filter(pk=item.meeting_id).update(status=Meeting.Status.CANCELLED)
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(item, AgendaItem.Outcome.RESOLVED, by=priya.user)
+    assert refused.value.message_dict == {
+        "outcome": [
+            f"The meeting of {held_on} is cancelled: nothing was decided or attended there."
+        ]
+    }
+    item.refresh_from_db()
+    q3_topic.refresh_from_db()
+    assert (item.outcome, q3_topic.status) == ("none", "planned")
+
+
+def test_recording_an_outcome_marks_its_topic_considered_and_undoing_it_plans_it_again(
+    today, set_clock, priya, q3_topic
+):
+    item = AgendaItem.objects.get(topic=q3_topic)
+    set_clock(dt.datetime.combine(item.meeting.date, dt.time(21), tzinfo=dt.UTC))
     api = staff_api(priya)
     noted = api.post(f"/api/agenda-items/{item.pk}/outcome/", {"outcome": "noted"}, format="json")
     assert (noted.status_code, noted.data["outcome"]) == (200, "noted")
@@ -468,10 +498,16 @@ def test_a_deferral_with_nowhere_to_go_is_refused_alike_by_the_api_and_the_servi
 # --- Found by trying to break it --------------------------------------------------------
 
 
-def test_only_business_not_yet_decided_can_be_deferred(today, priya, q3_topic, march_2027):
+def test_only_business_not_yet_decided_can_be_deferred(
+    today, set_clock, priya, q3_topic, march_2027
+):
     item = AgendaItem.objects.get(topic=q3_topic)
+    set_clock(dt.datetime.combine(item.meeting.date, dt.time(21), tzinfo=dt.UTC))
     api = staff_api(priya)
-    api.post(f"/api/agenda-items/{item.pk}/outcome/", {"outcome": "resolved"}, format="json")
+    resolved = api.post(
+        f"/api/agenda-items/{item.pk}/outcome/", {"outcome": "resolved"}, format="json"
+    )
+    assert resolved.status_code == 200
     refused = api.post(
         f"/api/agenda-items/{item.pk}/defer/",
         {"to_meeting": march_2027.pk, "reason": REASON},

@@ -4,8 +4,11 @@ action's owner and due date; a refusal's error summary takes focus. axe-core fin
 or critical violation on any page, no page is wider than the screen, and each page is saved
 under var/screenshots/officer-<width>-*.png."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from actions.models import Action
 from committees.models import AgendaItem, Attendance, Deferral
@@ -31,7 +34,12 @@ def look(page, width: int, name: str) -> None:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_an_officer_records_a_meeting_s_business(page, world, february, march, alan, dev, width):
+def test_an_officer_records_a_meeting_s_business(
+    page, world, february, march, alan, dev, width, monkeypatch
+):
+    # The evening of February's meeting: what it decided, and who came, can be recorded.
+    evening = dt.datetime(2018, 2, 13, 21, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
     youth = AgendaItem.objects.create(
         meeting=february,
         number=31,

@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from actions.models import Action
 from committees.models import (
     AgendaItem,
     Attendance,
     Deferral,
+    Meeting,
     Person,
     WorkProgramme,
     WorkProgrammeTopic,
@@ -93,7 +95,23 @@ def test_a_chair_author_or_visitor_is_refused_every_control(
     assert Action.objects.get(pk=world["figures"].pk).owner == dev
 
 
-def test_the_officer_records_an_outcome_and_the_topic_follows(client, world, youth_item, priya):
+def test_an_outcome_waits_until_the_meeting_has_taken_place(client, world, youth_item, priya):
+    login(client, priya)
+    response = client.post(f"/items/{youth_item.pk}/outcome/", {"outcome": "noted"})
+    assert response.status_code == 400
+    assert (
+        "There is a problem The meeting of 13 February 2018 has not taken place yet: record "
+        "what happened there on the day or after."
+    ) in text_of(response)
+    youth_item.refresh_from_db()
+    assert youth_item.outcome == "none"
+
+
+def test_the_officer_records_an_outcome_and_the_topic_follows(
+    client, world, youth_item, priya, monkeypatch
+):
+    evening = dt.datetime(2018, 2, 13, 21, tzinfo=dt.UTC)  # the meeting has been held
+    monkeypatch.setattr(timezone, "now", lambda: evening)
     login(client, priya)
     response = client.post(f"/items/{youth_item.pk}/outcome/", {"outcome": "noted"})
     assert response.status_code == 302
@@ -273,7 +291,7 @@ def test_the_officer_adds_an_exempt_item_through_the_exemption_service(client, f
 
 
 def test_the_officer_records_and_changes_attendance(
-    client, world, december, february, priya, dev, alan
+    client, world, december, february, priya, dev, alan, monkeypatch
 ):
     login(client, priya)
     url = f"/meetings/{february.pk}/attendance/"
@@ -283,8 +301,17 @@ def test_the_officer_records_and_changes_attendance(
         "Members not yet recorded Alan Marsh Present for Alan Marsh Apologies for Alan Marsh"
         in page
     )
+    # Apologies come ahead of the meeting; who was present only once it has been held.
     response = client.post(url, {"person": alan.pk, "kind": "apologies"})
     assert flashes(response) == ["Alan Marsh: apologies is recorded."]
+    early = client.post(url, {"person": alan.pk, "kind": "present", "capacity": "Chair"})
+    assert (
+        "The meeting of 13 February 2018 has not taken place yet: record what happened there "
+        "on the day or after."
+    ) in text_of(early)
+    evening = dt.datetime(2018, 2, 13, 21, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    login(client, priya)
     client.post(url, {"person": alan.pk, "kind": "present", "capacity": "Chair"})
     [row] = Attendance.objects.filter(meeting=february)
     assert (row.person, row.kind, row.capacity) == (alan, "present", "Chair")
@@ -331,7 +358,7 @@ def test_the_officer_names_an_owner_and_a_due_meeting(
     cases = [
         ({"due_back_meeting": health_meeting.pk}, "Choose one of this committee's meetings"),
         ({"due_date_day": "31", "due_date_month": "2", "due_date_year": "2018"}, "real date"),
-        ({"due_date_day": "1", "due_date_year": "2018"}, "Due date (optional) must include a"),
+        ({"due_date_day": "1", "due_date_year": "2018"}, "Due date must include a"),
         (
             {"due_date_day": "1", "due_date_month": "1", "due_date_year": "9999"},
             "Give a date no later than 22 January 2118: the tracker plans at most 100 years ahead.",
@@ -368,3 +395,24 @@ def test_the_committee_page_leads_the_officer_to_each_meeting_s_controls(
     login(client, alan)
     html = client.get("/committees/childrens-services/").content.decode()
     assert "/items/add/" not in html and "/attendance/" not in html
+
+
+def test_a_cancelled_meeting_takes_no_new_item_and_no_attendance(
+    client, world, february, priya, alan
+):
+    Meeting.objects.filter(pk=february.pk).update(status=Meeting.Status.CANCELLED)
+    login(client, priya)
+    added = client.post(f"/meetings/{february.pk}/items/add/", {"title": "Late addition"})
+    assert added.status_code == 400
+    assert (
+        "The meeting of 13 February 2018 is cancelled; put the item on a scheduled meeting."
+    ) in text_of(added)
+    apologies = client.post(
+        f"/meetings/{february.pk}/attendance/", {"person": alan.pk, "kind": "apologies"}
+    )
+    assert (
+        "The meeting of 13 February 2018 is cancelled: nothing was decided or attended there."
+        in (text_of(apologies))
+    )
+    assert not AgendaItem.objects.filter(title="Late addition").exists()
+    assert not Attendance.objects.filter(meeting=february).exists()

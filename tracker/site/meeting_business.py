@@ -222,6 +222,8 @@ def _add_item(meeting: Meeting, data: dict, by) -> AgendaItem:
                 "public title, or leave those two empty."
             }
         )
+    if refusal := meeting.refuses_items():
+        raise ValidationError(refusal)
     with transaction.atomic():
         last = meeting.items.aggregate(last=Max("position"))["last"]
         item = AgendaItem(
