@@ -3,6 +3,7 @@ deferrals, new items, attendance, owners and due dates, through the same service
 Chairs, authors and the public see no controls, and their requests are refused."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -416,3 +417,25 @@ def test_a_cancelled_meeting_takes_no_new_item_and_no_attendance(
     )
     assert not AgendaItem.objects.filter(title="Late addition").exists()
     assert not Attendance.objects.filter(meeting=february).exists()
+
+
+def test_the_same_add_item_form_sent_twice_adds_the_item_once(client, world, march, priya):
+    login(client, priya)
+    url = f"/meetings/{march.pk}/items/add/"
+    page = client.get(url).content.decode()
+    [token] = re.findall(r'name="submission" value="([^"]+)"', page)
+    form = {"submission": token, "title": "Budget scrutiny", "is_exempt": "on"}
+    form |= {"exempt_paragraph": "3", "public_title": "Budget matter"}
+    first, again = client.post(url, form), client.post(url, form)
+    [item] = AgendaItem.objects.filter(meeting=march, public_title="Budget matter")
+    assert (first.status_code, first["Location"]) == (302, item.get_absolute_url())
+    assert (again.status_code, again["Location"]) == (302, item.get_absolute_url())
+    assert flashes(again)[-1] == (
+        "This item was added when the form was first sent; it is added once."
+    )
+    # A new form (a new token) adds another item, as the officer means it to.
+    fresh = client.get(url).content.decode()
+    [other] = re.findall(r'name="submission" value="([^"]+)"', fresh)
+    assert other != token
+    client.post(url, form | {"submission": other})
+    assert AgendaItem.objects.filter(meeting=march, public_title="Budget matter").count() == 2

@@ -24,6 +24,7 @@ from committees.exemption import make_exempt
 from committees.models import AgendaItem, Attendance, Meeting, Person, WorkProgrammeTopic
 from committees.outcomes import record_outcome
 from tracker.reminders.link_forms import add_errors
+from tracker.site import submissions
 from tracker.site.common import on_date
 from tracker.site.forms import AgendaItemForm, AttendanceForm, DeferItemForm, OutcomeForm
 
@@ -174,12 +175,18 @@ def item_add(request, pk):
         topics=_topics_to_place(meeting),
         council=committee.authority.name,
     )
+    if request.method == "POST" and (saved := submissions.already_saved(request)):
+        messages.info(
+            request, "This item was added when the form was first sent; it is added once."
+        )
+        return redirect(saved)
     if request.method == "POST" and form.is_valid():
         try:
             item = _add_item(meeting, form.cleaned_data, request.user)
         except ValidationError as error:
             add_errors(form, _on_number(error))
         else:
+            submissions.remember(request, item.get_absolute_url())
             messages.success(request, f"{_item_name(item)} is added to the agenda.")
             return redirect(item.get_absolute_url())
     return _page(
@@ -191,6 +198,7 @@ def item_add(request, pk):
             "form": form,
             "heading": "Add an item to the agenda",
             "button": "Add item",
+            "submission": submissions.token_for(request),
         },
         form,
     )
