@@ -182,7 +182,7 @@ def upload(request):
                 sheet=form.cleaned_data["sheet"] or None,
             )
         except WorkbookError as error:
-            form.add_error("file" if "sheet" not in str(error) else "sheet", str(error))
+            form.add_error("sheet" if error.about_sheet else "file", str(error))
     return render(request, UPLOAD_TEMPLATE, {"form": form}, status=400 if form.errors else 200)
 
 

@@ -11,8 +11,10 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
@@ -25,7 +27,20 @@ HEADER_SEARCH_ROWS = 40  # the header sits in the first rows, under titles and n
 
 
 class WorkbookError(Exception):
-    """The file cannot be read as a tracker; the message says why. Nothing was saved."""
+    """The file cannot be read as a tracker; the message says why. Nothing was saved.
+    `about_sheet` is true when the sheet asked for is the problem, not the file."""
+
+    def __init__(self, message: str, *, about_sheet: bool = False):
+        super().__init__(message)
+        self.about_sheet = about_sheet
+
+
+# What a damaged workbook makes openpyxl raise while it reads a part: XML that is not
+# well-formed or is cut short, a zip entry that does not inflate, a value no cell can hold.
+DAMAGE = (ParseError, ValueError, TypeError, KeyError, IndexError, OverflowError, EOFError)
+DAMAGE += (zipfile.BadZipFile, zlib.error, OSError)
+UNREADABLE = "This file cannot be read as a spreadsheet: "
+SAVE_AGAIN = " Save it again from Excel as .xlsx, or as CSV."
 
 
 class UncalculatedFormula(str):
@@ -51,7 +66,9 @@ def read_sheet(
     name = (filename or "").lower()
     if name.endswith(".csv"):
         if sheet and sheet != "CSV":
-            raise WorkbookError("A CSV file has one sheet: leave the sheet name out.")
+            raise WorkbookError(
+                "A CSV file has one sheet: leave the sheet name out.", about_sheet=True
+            )
         return Sheet(name="CSV", rows=_capped(_csv_rows(data), max_rows), sheet_names=["CSV"])
     if name.endswith((".xlsx", ".xlsm")):
         found = _xlsx_sheet(data, sheet)
@@ -113,12 +130,19 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
 def _xlsx_sheet(data: bytes, sheet: str | None) -> Sheet:
     try:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ParseError as error:
+        raise WorkbookError(
+            UNREADABLE + "its list of sheets, styles or shared text is not well-formed XML "
+            f"({error}).{SAVE_AGAIN}"
+        ) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise WorkbookError(
             f"The file cannot be opened as an Excel workbook ({type(error).__name__}); "
             "save it again from Excel as .xlsx, or as CSV."
         ) from None
     names = list(values.sheetnames)
+    if not names:
+        raise WorkbookError(UNREADABLE + f"the workbook holds no sheets.{SAVE_AGAIN}")
     if sheet is None:
         chosen = names[0] if names else None
     else:
@@ -129,15 +153,21 @@ def _xlsx_sheet(data: bytes, sheet: str | None) -> Sheet:
         raise WorkbookError(
             f'The workbook has no sheet called "{sheet}"; its sheets are: '
             + ", ".join(f'"{n}"' for n in names)
-            + "."
+            + ".",
+            about_sheet=True,
         )
     worksheet = values[chosen]
     raw = _sheet_xml(worksheet)
-    merged = _merged_ranges(raw)
+    merged = _merged_ranges(raw, chosen)
     formulas = None
     if raw is None or b"<f" in raw:
         # Only a sheet with formulas is read a second time, for the formulas' text.
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)[chosen]
+        try:
+            formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)[chosen]
+        except DAMAGE as error:
+            raise WorkbookError(
+                UNREADABLE + f"its formulas cannot be read ({error}).{SAVE_AGAIN}"
+            ) from None
 
     # The width Excel recorded for the sheet (its <dimension>), so rows are not padded to
     # MAX_COLUMNS; a sheet that records none is read MAX_COLUMNS wide.
@@ -147,19 +177,36 @@ def _xlsx_sheet(data: bytes, sheet: str | None) -> Sheet:
     def rows():
         value_rows = worksheet.iter_rows(values_only=True, max_col=width)
         formula_rows = formulas.iter_rows(values_only=True, max_col=width) if formulas else None
-        for number, row in enumerate(value_rows, start=1):
+        number = 0
+        while True:
+            # The sheet's XML is parsed as its rows are read: damage further down shows here.
+            try:
+                row = next(value_rows, None)
+                written = next(formula_rows, ()) if formula_rows is not None else ()
+            except DAMAGE as error:
+                raise WorkbookError(_damage(chosen, number, error)) from None
+            if row is None:
+                break
+            number += 1
             cells = [_clean(value) for value in row]
-            if formula_rows is not None:
-                written = next(formula_rows, ())
-                for index, (value, text) in enumerate(zip(cells, written, strict=False)):
-                    if value is None and isinstance(text, str) and text.startswith("="):
-                        cells[index] = UncalculatedFormula(text)
+            for index, (value, text) in enumerate(zip(cells, written, strict=False)):
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    cells[index] = UncalculatedFormula(text)
             yield number, cells
         values.close()
         if formulas is not None:
             formulas.parent.close()
 
     return Sheet(name=chosen, rows=rows(), sheet_names=names, merged=merged)
+
+
+def _damage(sheet: str, rows_read: int, error: Exception) -> str:
+    where = f"after row {rows_read}" if rows_read else "in its first row"
+    if isinstance(error, ParseError):
+        what = f'the sheet "{sheet}" is not well-formed XML {where} ({error})'
+    else:
+        what = f'the sheet "{sheet}" has a cell {where} that cannot be read ({error})'
+    return UNREADABLE + what + "." + SAVE_AGAIN
 
 
 def _clean(value):
@@ -185,13 +232,20 @@ def _sheet_xml(worksheet) -> bytes | None:
 MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
-def _merged_ranges(raw: bytes | None) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(raw: bytes | None, sheet: str) -> list[tuple[int, int, int, int]]:
     if not raw:
         return []
     tail = raw[raw.rfind(b"</sheetData>") :] if b"</sheetData>" in raw else raw
     ranges = []
     for match in MERGE.finditer(tail):
-        min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
+        cells = match.group(1).decode()
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(cells)
+        except ValueError:
+            raise WorkbookError(
+                UNREADABLE + f'the sheet "{sheet}" merges the cells {cells[:40]}, which lie '
+                f"outside any sheet.{SAVE_AGAIN}"
+            ) from None
         if min_row <= HEADER_SEARCH_ROWS:
             ranges.append((min_col, min_row, max_col, max_row))
     return ranges
