@@ -471,7 +471,7 @@ def test_the_command_imports_a_sheet_and_its_dry_run_saves_nothing(committee, de
         "  G RAG: Status or RAG",
         "  H Latest update: Latest update",
         "  I Update date: Date of the latest update",
-        "2 rows read, 0 passed over as notes or titles, 0 refused, 0 blank.",
+        "2 rows read, 0 passed over as notes or titles, 0 blank.",
         "Rows that would change (2):",
     ]
     assert printed.splitlines()[-1].startswith("Nothing saved (dry run) for Children's Services")

@@ -69,7 +69,7 @@ class Outcome:
     saved: bool = False
     counts: Counter = field(default_factory=Counter)
     rows: list[RowOutcome] = field(default_factory=list)
-    refused: list[RowProblem] = field(default_factory=list)
+    refused: list[RowProblem] = field(default_factory=list)  # on reading or saving
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -105,7 +105,8 @@ def record(
 ) -> Outcome:
     """Save the rows of `reading` for `committee`, all in one transaction (rolled back for a
     dry run); rows the rules refuse are listed in the outcome and leave nothing behind."""
-    outcome = Outcome(committee=committee)
+    # Rows refused while reading are refused rows too: one list, one count.
+    outcome = Outcome(committee=committee, refused=list(reading.refused))
     with transaction.atomic():
         recorder = _Recorder(committee, by, kind, outcome)
         for row in reading.rows:

@@ -154,9 +154,7 @@ def _review(
             "fields": FIELDS,
             "kinds": Kinds.CHOICES,
             "kind": kind,
-            "refused": sorted(
-                reading.refused + (outcome.refused if outcome else []), key=lambda p: p.number
-            ),
+            "refused": outcome.refused if outcome else reading.refused,
             "shown_rows": (outcome.changed_rows[:SHOWN_ROWS] if outcome else []),
             "shown_limit": SHOWN_ROWS,
             "error": error,

@@ -68,6 +68,11 @@ class Reading:
         return [p for p in self.problems if not p.skipped]
 
     @property
+    def rows_read(self) -> int:
+        """Rows of the tracker below the header: those to record and those refused."""
+        return len(self.rows) + len(self.refused)
+
+    @property
     def passed_over(self) -> list[RowProblem]:
         return [p for p in self.problems if p.skipped]
 

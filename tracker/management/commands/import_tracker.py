@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--kind",
-            choices=[Kinds.AUTO, Kinds.RECOMMENDATION, Kinds.ACTION],
+            choices=[str(value) for value, _ in Kinds.CHOICES],  # plain values, not enum names
             default=Kinds.AUTO,
             help="What the rows are: 'auto' (a recommendation where the row has an executive "
             "response or portfolio holder, else an action), or all one kind.",
@@ -53,6 +53,11 @@ class Command(BaseCommand):
     def handle(
         self, *args, file, committee, sheet=None, dry_run=False, kind="auto", column=(), **options
     ):
+        kinds = [str(value) for value, _ in Kinds.CHOICES]
+        if kind not in kinds:
+            raise CommandError(
+                f'"{kind}" is not a kind of row; the kinds are: ' + ", ".join(kinds) + "."
+            )
         chosen = Committee.objects.filter(slug=committee).first()
         if chosen is None:
             raise CommandError(f'No committee has the slug "{committee}"; nothing was imported.')
@@ -83,7 +88,7 @@ class Command(BaseCommand):
                 f"The database refused the import ({error}); nothing was saved."
             ) from None
         if outcome.refused:
-            self.stdout.write(f"Rows refused when saving ({len(outcome.refused)}):")
+            self.stdout.write(f"Rows refused ({len(outcome.refused)}):")
             for problem in outcome.refused:
                 self.stdout.write(f"  {problem}")
         if outcome.notes:
@@ -133,8 +138,8 @@ class Command(BaseCommand):
             what = LABELS[key] if key else "not read"
             self.stdout.write(f"  {letter} {heading or '(no heading)'}: {what}")
         self.stdout.write(
-            f"{len(reading.rows)} rows read, {len(reading.passed_over)} passed over as notes or "
-            f"titles, {len(reading.refused)} refused, {reading.blank_rows} blank."
+            f"{reading.rows_read} rows read, {len(reading.passed_over)} passed over as notes or "
+            f"titles, {reading.blank_rows} blank."
         )
-        for problem in reading.problems:
+        for problem in reading.passed_over:
             self.stdout.write(f"  {problem}")
