@@ -298,7 +298,7 @@ def find_person(text: str) -> Person:
     """A person named by their id ("#12" or "12"), email address or full name."""
     raw = text.strip()
     bare = raw.removeprefix("#")
-    if bare.isdigit():
+    if bare.isascii() and bare.isdigit() and len(bare) < 19:
         people = Person.objects.filter(pk=int(bare))
     elif "@" in raw:
         people = Person.objects.filter(email__iexact=raw)

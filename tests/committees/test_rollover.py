@@ -3,9 +3,13 @@ yet considered carried into it (their deferrals with them), and the annual meeti
 changes, through `actions.rollover.roll_over` as the command and the page call it."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -430,6 +434,15 @@ def test_a_new_chair_while_the_old_one_is_still_chair_is_refused_and_nothing_is_
             "childrens-services; Rosa Quin; member",
             "Nobody in the tracker is “Rosa Quin”: add them as a person first.",
         ),
+        # A superscript two is a digit to str.isdigit() but not a number to int().
+        (
+            "childrens-services; ²; member",
+            "Nobody in the tracker is “²”: add them as a person first.",
+        ),
+        (
+            "childrens-services; #¹²; member",
+            "Nobody in the tracker is “#¹²”: add them as a person first.",
+        ),
     ],
 )
 def test_a_membership_change_that_cannot_be_read_is_refused(year_of_topics, rosa, line, message):
@@ -481,6 +494,40 @@ def test_the_command_refuses_a_bad_year_saying_why(year_of_topics):
         call_command("rollover_year", "2018-19")
     assert str(refused.value) == (
         "Write the municipal year as councils do, such as 2027/28, not “2018-19”."
+    )
+
+
+def test_the_command_refuses_a_person_written_in_superscript_digits(year_of_topics):
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "rollover_year", "2018/19", "--membership", "childrens-services; ²; member", "--dry-run"
+        )
+    assert str(refused.value) == "Nobody in the tracker is “²”: add them as a person first."
+
+
+def test_the_command_refuses_an_annual_meeting_that_is_not_a_real_date():
+    with pytest.raises(CommandError) as refused:
+        call_command("rollover_year", "2027/28", "--annual-meeting", "31/02/2027")
+    assert str(refused.value) == (
+        "Error: argument --annual-meeting: give a real date such as 2027-05-19, not '31/02/2027'"
+    )
+
+
+@pytest.mark.parametrize("day", ["31/02/2027", "2027-02-31"])
+def test_from_a_shell_a_bad_annual_meeting_is_one_line_and_exit_status_2(day):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "rollover_year", "2027/28", "--annual-meeting", day],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "manage.py rollover_year: error: argument --annual-meeting: give a real date such as "
+        f"2027-05-19, not '{day}'"
     )
 
 

@@ -4,7 +4,10 @@ modern.gov page of the officers' admin."""
 import datetime as dt
 import functools
 import io
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -73,11 +76,23 @@ def test_the_command_dry_run_saves_nothing(riverside, december_2026):
         ),
         (
             ["--authority", "riverside", "--committee", "=1+1"],
-            "--committee takes a modern.gov committee id (a number), not '=1+1'.",
+            "Error: argument --committee: give a modern.gov committee id (a number), not '=1+1'",
+        ),
+        (
+            ["--authority", "riverside", "--committee", "abc"],
+            "Error: argument --committee: give a modern.gov committee id (a number), not 'abc'",
+        ),
+        (
+            ["--authority", "riverside", "--committee", "²"],
+            "Error: argument --committee: give a modern.gov committee id (a number), not '²'",
         ),
         (
             ["--authority", "riverside", "--from", "14/01/2027"],
-            "Give dates as YYYY-MM-DD, not '14/01/2027'.",
+            "Error: argument --from: give a real date as YYYY-MM-DD, not '14/01/2027'",
+        ),
+        (
+            ["--authority", "riverside", "--from", "2026-02-31"],
+            "Error: argument --from: give a real date as YYYY-MM-DD, not '2026-02-31'",
         ),
         (
             ["--authority", "riverside", "--from", "2027-02-01", "--to", "2027-01-01"],
@@ -94,6 +109,33 @@ def test_the_command_refuses_what_it_cannot_do_and_says_why(args, said, riversid
         run_command(*args)
     assert str(refused.value) == said
     assert SyncRun.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--committee", "abc"],
+            "error: argument --committee: give a modern.gov committee id (a number), not 'abc'",
+        ),
+        (
+            ["--from", "31/02/2026"],
+            "error: argument --from: give a real date as YYYY-MM-DD, not '31/02/2026'",
+        ),
+    ],
+)
+def test_from_a_shell_a_bad_argument_is_one_line_and_exit_status_2(args, said):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "sync_moderngov", "--authority", "riverside", *args],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == f"manage.py sync_moderngov: {said}"
 
 
 @pytest.mark.django_db

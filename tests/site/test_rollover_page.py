@@ -67,7 +67,9 @@ def test_confirming_does_the_rollover_once(client, priya, ending_year, alan):
     data = {
         "year": "2018/19",
         "committee": ["childrens-services"],
-        "annual_meeting": "16/05/2018",
+        "annual_meeting_day": "16",
+        "annual_meeting_month": "5",
+        "annual_meeting_year": "2018",
         "memberships": "childrens-services; Alan Marsh; member\r\n"
         "childrens-services; Rosa Quinn; chair",
         "confirm": "yes",
@@ -108,7 +110,28 @@ def test_confirming_does_the_rollover_once(client, priya, ending_year, alan):
             {"year": "2018/19", "memberships": "childrens-services; Nobody Known; member"},
             "Nobody in the tracker is “Nobody Known”: add them as a person first.",
         ),
-        ({"year": "2018/19", "annual_meeting": "31/02/2018"}, "Enter a valid date."),
+        (
+            {
+                "year": "2018/19",
+                "annual_meeting_day": "31",
+                "annual_meeting_month": "2",
+                "annual_meeting_year": "2019",
+            },
+            "Date of the annual meeting must be a real date.",
+        ),
+        (
+            {"year": "2018/19", "annual_meeting_day": "16", "annual_meeting_year": "2018"},
+            "Date of the annual meeting must include a month.",
+        ),
+        ({"year": ""}, "Enter the new municipal year, like 2027/28."),
+        (
+            {"year": "2018/19", "memberships": "childrens-services; ²; member"},
+            "Nobody in the tracker is “²”: add them as a person first.",
+        ),
+        (
+            {"year": "2018/19", "memberships": "childrens-services; #٣; member"},
+            "Nobody in the tracker is “#٣”: add them as a person first.",
+        ),
     ],
 )
 def test_what_it_cannot_use_is_a_400_naming_the_problem(client, priya, ending_year, data, message):
@@ -119,6 +142,51 @@ def test_what_it_cannot_use_is_a_400_naming_the_problem(client, priya, ending_ye
     assert message in text(response)
     assert "There is a problem" in text(response)
     assert WorkProgramme.objects.count() == 1
+
+
+CHANGES = "childrens-services; Alan Marsh; member\nchildrens-services; Rosa Quinn; chair"
+
+
+def test_the_preview_carries_the_annual_meeting_date_into_the_confirmation(
+    client, priya, ending_year, alan
+):
+    rosa = Person.objects.create(name="Rosa Quinn")
+    client.force_login(priya.user)
+    preview = client.post(
+        URL,
+        {
+            "year": "2018/19",
+            "committee": ["childrens-services"],
+            "annual_meeting_day": "16",
+            "annual_meeting_month": "5",
+            "annual_meeting_year": "2018",
+            "memberships": CHANGES,
+        },
+    )
+    assert "Membership changes take effect at the annual meeting of 16 May 2018." in text(preview)
+    assert '<input type="hidden" name="annual_meeting" value="2018-05-16">' in (
+        preview.content.decode()
+    )
+
+    done = client.post(
+        URL,
+        {
+            "year": "2018/19",
+            "committee": ["childrens-services"],
+            "annual_meeting": "2018-05-16",
+            "memberships": CHANGES,
+            "confirm": "yes",
+        },
+    )
+    assert "Rollover done" in text(done)
+    assert Membership.objects.get(person=rosa).start_date == dt.date(2018, 5, 16)
+
+
+def test_the_annual_meeting_date_is_asked_for_in_day_month_and_year_boxes(client, priya):
+    client.force_login(priya.user)
+    page = client.get(URL).content.decode()
+    for part in ("day", "month", "year"):
+        assert f'name="annual_meeting_{part}"' in page
 
 
 def test_too_many_membership_lines_are_refused(client, priya, ending_year):

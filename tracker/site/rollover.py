@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from actions.rollover import roll_over
 from committees.models import Committee
 from tracker.reminders.link_forms import add_errors
+from tracker.site.day_month_year import DayMonthYearField
 
 TEMPLATE = "tracker/pages/rollover.html"
 MAX_MEMBERSHIP_LINES = 500
@@ -26,6 +27,11 @@ class RolloverForm(forms.Form):
         label="New municipal year",
         max_length=20,
         help_text="As councils write it, for example 2027/28.",
+        error_messages={
+            "required": "Enter the new municipal year, like 2027/28.",
+            "max_length": "Enter the new municipal year, like 2027/28, in at most %(limit_value)d "
+            "characters.",
+        },
     )
     committee = forms.ModelMultipleChoiceField(
         label="Committees",
@@ -35,11 +41,10 @@ class RolloverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave them all unticked to roll over every committee.",
     )
-    annual_meeting = forms.DateField(
+    annual_meeting = DayMonthYearField(
         label="Date of the annual meeting (optional)",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="The day membership changes take effect, for example 19/05/2027. Left "
+        help_text="The day membership changes take effect, for example, 19 5 2027. Left "
         "empty, the new year's first day.",
     )
     memberships = forms.CharField(
@@ -106,6 +111,10 @@ def rollover_page(request):
             "report": report,
             "memberships_text": "\n".join(form.cleaned_data.get("memberships", []))
             if report is not None
+            else "",
+            # The confirmation carries the date as one ISO value, which the field reads back.
+            "annual_meeting_iso": form.cleaned_data["annual_meeting"].isoformat()
+            if report is not None and form.cleaned_data.get("annual_meeting")
             else "",
         },
         status=status,

@@ -1,6 +1,7 @@
 """Roll the committees into a new municipal year: `rollover_year 2027/28 [--committee SLUG ...]
 [--membership "slug; person; role" ...] [--annual-meeting YYYY-MM-DD] [--dry-run]`."""
 
+import argparse
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -19,11 +20,13 @@ HEADINGS = {
 
 
 def parse_day(value: str) -> dt.date:
+    # argparse turns ArgumentTypeError into "error: argument --annual-meeting: ...", exit 2;
+    # anything else raised here would escape it as a traceback.
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            f"--annual-meeting must be a date such as 2027-05-19, not {value!r}"
+        raise argparse.ArgumentTypeError(
+            f"give a real date such as 2027-05-19, not {value[:40]!r}"
         ) from None
 
 

@@ -1,6 +1,7 @@
 """Keep an authority in step with its modern.gov now:
 `sync_moderngov --authority SLUG [--committee ID ...] [--from DATE --to DATE] [--dry-run]`."""
 
+import argparse
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,18 +9,23 @@ from django.core.management.base import BaseCommand, CommandError
 from committees.models import Authority
 from tracker.moderngov.sync import SyncRefused, sync_authority
 
+# The argparse `type=` readers raise ArgumentTypeError, which argparse turns into
+# "error: argument --from: ..." and exit status 2; anything else would escape as a traceback.
+
 
 def iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"Give dates as YYYY-MM-DD, not {value!r}.") from None
+        raise argparse.ArgumentTypeError(
+            f"give a real date as YYYY-MM-DD, not {value[:40]!r}"
+        ) from None
 
 
 def committee_id(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 2**31:
-        raise CommandError(
-            f"--committee takes a modern.gov committee id (a number), not {value!r}."
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
+        raise argparse.ArgumentTypeError(
+            f"give a modern.gov committee id (a number), not {value[:40]!r}"
         )
     return int(value)
 
