@@ -93,7 +93,7 @@ def text(element: Element, name: str) -> str:
 
 def number(value: str, what: str) -> int:
     value = value.strip()
-    if not value.isdigit() or not 0 < int(value) < 2**31:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
         raise AnswerRefused(f"{what} is {value[:40]!r}, not an id")
     return int(value)
 
@@ -136,13 +136,18 @@ def paragraph(*texts: str) -> int | None:
     return None
 
 
+TITLE_LENGTH = 200  # Committee.name's max_length
+
+
 def committees(body: bytes) -> list[CommitteeEntry]:
     """GetCommittees."""
     root = parse(body, "committees")
     return [
         CommitteeEntry(
             id=number(text(c, "committeeid"), "a committee's id"),
-            title=text(c, "committeetitle") or "(untitled)",
+            # A committee's name is kept in 200 characters: a longer title is cut, so that
+            # the next sync sees the same name and does not rename it again.
+            title=(text(c, "committeetitle") or "(untitled)")[:TITLE_LENGTH].rstrip(),
             expired=flag(text(c, "committeeexpired")),
             deleted=flag(text(c, "committeedeleted")),
         )
@@ -196,7 +201,9 @@ def meeting(body: bytes, meeting_id: int) -> MeetingEntry:
             AgendaEntry(
                 id=number(text(item, "agendaitemid"), "an agenda item's id"),
                 position=position,
-                number=int(printed) if printed.isdigit() and 0 < int(printed) < 10000 else None,
+                number=int(printed)
+                if printed.isascii() and printed.isdigit() and 0 < int(printed) < 10000
+                else None,
                 title=title[:300],
                 restricted=restricted,
                 paragraph=paragraph(title, *references) if restricted else None,

@@ -185,12 +185,39 @@ def sync_authority(
     if not dry_run:
         run.save()
     outcome = Outcome(run)
+    try:
+        failed = sync_committees(service, authority, ids, run, outcome, dry_run)
+    except BaseException as exc:
+        # Whatever raises (a bug, the database going away, a worker stopped), the run ends
+        # here as failed with the reason said, never left "running"; the error goes on up.
+        run.faults.append(
+            f"The sync stopped part way (an error in the tracker: {type(exc).__name__})."
+        )
+        failed = len(ids)
+        raise
+    finally:
+        run.questions = service.asked
+        run.finished_at = timezone.now()
+        run.status = (
+            SyncRun.Status.DONE
+            if not failed
+            else SyncRun.Status.FAILED
+            if failed == len(ids)
+            else SyncRun.Status.PARTLY
+        )
+        if not dry_run:
+            finish(run)
+    return outcome
+
+
+def sync_committees(service, authority, ids, run, outcome, dry_run) -> int:
+    """Each committee in turn; how many failed."""
     failed = 0
     try:
         listed = {entry.id: entry for entry in service.committees()}
     except ServiceFault as fault:
         run.faults.append(f"The list of committees could not be read: {fault}. Nothing changed.")
-        listed, failed = {}, len(ids)
+        return len(ids)
     for committee_id in ids if listed else []:
         entry = listed.get(committee_id)
         if entry is None:
@@ -199,18 +226,15 @@ def sync_authority(
             continue
         if not apply_committee(service, authority, entry, run, outcome, dry_run):
             failed += 1
-    run.questions = service.asked
-    run.finished_at = timezone.now()
-    run.status = (
-        SyncRun.Status.DONE
-        if not failed
-        else SyncRun.Status.FAILED
-        if failed == len(ids)
-        else SyncRun.Status.PARTLY
-    )
-    if not dry_run:
+    return failed
+
+
+def finish(run: SyncRun) -> None:
+    """Save the finished run, even after a database error broke the transaction it ran in."""
+    try:
         run.save()
-    return outcome
+    except DatabaseError:
+        log.exception("modern.gov sync run %s could not be saved as finished", run.pk)
 
 
 def apply_committee(service, authority, entry, run, outcome, dry_run) -> bool:
@@ -226,6 +250,13 @@ def apply_committee(service, authority, entry, run, outcome, dry_run) -> bool:
         meetings = [service.meeting(header.id) for header in headers]
     except ServiceFault as fault:
         run.faults.append(f"{name}: {fault}. Nothing of this committee changed.")
+        return False
+    except Exception as exc:  # an answer read wrongly: this committee fails, the others go on
+        log.exception("modern.gov committee %s of %s not read", entry.id, authority)
+        run.faults.append(
+            f"{name}: its answers could not be read (an error in the tracker: "
+            f"{type(exc).__name__}). Nothing of this committee changed."
+        )
         return False
     # GetMeetings says what the meeting list says; GetMeeting what the meeting's page says.
     # Where the two disagree about the date or status, the list (what clerks move) wins.
