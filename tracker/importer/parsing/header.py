@@ -51,6 +51,9 @@ _HELD_HEADER = re.compile(
     r"(?:\s*,?\s+(?:in|at)\s+(?P<venue2>[^\n]{3,200}?))?\s*\.?$",
     re.I,
 )
+# Every header pattern above ends in DATE_PATTERN: a line without such a date is no header, and
+# is passed over before the long patterns try it at every position (most of reading's time).
+_HAS_DATE = re.compile(DATE_PATTERN, re.I)
 _COMMITTEE_WORD = re.compile(
     r"\b(?:committee|sub-committee|panel|board|cabinet|council|commission|forum|group|scrutiny)\b",
     re.I,
@@ -165,7 +168,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
         seen += 1
         if seen > 40:
             break
-        match = _MODERNGOV_HEADER.match(line)
+        match = _MODERNGOV_HEADER.match(line) if _HAS_DATE.search(line) else None
         if match and _COMMITTEE_WORD.search(match["committee"]):
             segments.append(
                 _Segment(
@@ -187,7 +190,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
                 or len(line) > 600
             ):
                 continue
-            match = _MINUTES_OF_HEADER.match(line)
+            match = _MINUTES_OF_HEADER.match(line) if _HAS_DATE.search(line) else None
             if match and (
                 line[:8].lower() == "minutes " or _COMMITTEE_WORD.search(match["committee"])
             ):
@@ -211,7 +214,11 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
             seen += 1
             if seen > 60:
                 break
-            match = _MEETING_HELD_HEADER.match(line) if len(line) < 600 else None
+            match = (
+                _MEETING_HELD_HEADER.match(line)
+                if len(line) < 600 and _HAS_DATE.search(line)
+                else None
+            )
             if not match:
                 continue
             committee = match["committee"]
@@ -264,7 +271,7 @@ def _held_header(lines: list[str]) -> _Segment | None:
         seen += 1
         if seen > 40:
             break
-        match = _HELD_HEADER.match(line) if len(line) < 600 else None
+        match = _HELD_HEADER.match(line) if len(line) < 600 and _HAS_DATE.search(line) else None
         if (
             match
             and _COMMITTEE_WORD.search(match["committee"])
