@@ -96,6 +96,10 @@ def test_every_resource_names_its_committee_by_slug_with_its_id_beside(world, st
         "/api/meetings/", {"committee": "no-such-committee", "date": "2018-03-20"}, format="json"
     )
     assert (unknown.status_code, list(unknown.data)) == (400, ["committee"])
+    superscript = staff.post(
+        "/api/meetings/", {"committee": "²", "date": "2018-03-20"}, format="json"
+    )
+    assert (superscript.status_code, list(superscript.data)) == (400, ["committee"])
 
 
 def test_a_chair_renames_their_committees_remit(world):

@@ -227,6 +227,18 @@ def test_the_item_number_and_outcome_are_corrected_on_the_review_page(staff_clie
             "someone",
             "Item 2, resolution b: the person chosen (&quot;someone&quot;) is not one of",
         ),
+        # A superscript two passes str.isdigit() but is no number int() can read.
+        (
+            "m0-item1-res1-owner",
+            "²",
+            "Item 2, resolution b: the person chosen (&quot;²&quot;) is not one of",
+        ),
+        (
+            "m0-item0-number",
+            "²",
+            "Item 1: the number &quot;²&quot; is not an item number: write a whole number "
+            "such as 7, or leave it empty for an unnumbered item.",
+        ),
         (
             "m0-item0-number",
             "one",

@@ -102,7 +102,7 @@ class CommitteeField(serializers.SlugRelatedField):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError:
-            if isinstance(data, str) and data.isdigit() and len(data) < 19:
+            if isinstance(data, str) and data.isascii() and data.isdigit() and len(data) < 19:
                 found = self.get_queryset().filter(pk=int(data)).first()
                 if found is not None:
                     return found

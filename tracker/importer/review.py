@@ -103,7 +103,7 @@ def _chosen_person(post, name: str, current, people, what: str) -> int | None:
     value = str(value).strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) not in people:
+    if not (value.isascii() and value.isdigit()) or int(value) not in people:
         raise ReviewInvalid(
             f'{what}: the person chosen ("{value[:20]}") is not one of the committee\'s people '
             "(its officer, its members and the people named on its items): choose one from the "
@@ -121,7 +121,7 @@ def _item_number(post, name: str, item) -> None:
         item.number, item.printed = None, ""
     elif item.printed and value == item.printed:
         return  # "A1" as printed, left as it was: the item stays unnumbered
-    elif value.isdigit() and 0 < int(value) < 100000:
+    elif value.isascii() and value.isdigit() and 0 < int(value) < 100000:
         item.number, item.printed = int(value), ""
     else:
         raise ReviewInvalid(
