@@ -94,7 +94,11 @@ def env_rate(name: str, default: str) -> str:
     """A request rate as "N/second", "N/minute", "N/hour" or "N/day"."""
     raw = env_str(name, default).strip()
     count, _, period = raw.partition("/")
-    if not count.isdigit() or int(count) < 1 or period not in {"second", "minute", "hour", "day"}:
+    if (
+        not (count.isascii() and count.isdigit())
+        or int(count) < 1
+        or period not in {"second", "minute", "hour", "day"}
+    ):
         raise ImproperlyConfigured(
             f"{name} must be a rate such as 120/minute (second, minute, hour or day), not {raw!r}"
         )

@@ -100,6 +100,12 @@ def test_a_local_run_with_debug_on_needs_no_secret_key():
             "REPORT_REMINDER_WORKING_DAYS must be whole numbers separated by commas, not 'ten'",
         ),
         (
+            "API_ANON_RATE",
+            "²/minute",
+            "API_ANON_RATE must be a rate such as 120/minute (second, minute, hour or day), "
+            "not '²/minute'",
+        ),
+        (
             "EMAIL_USE_TLS",
             "perhaps",
             "EMAIL_USE_TLS must be true or false (1/0, yes/no, on/off), not 'perhaps'",

@@ -9,7 +9,10 @@ Europe/London (REMINDER_HOUR), whatever the season.
 
 import datetime as dt
 import io
+import os
 import smtplib
+import subprocess
+import sys
 import threading
 from zoneinfo import ZoneInfo
 
@@ -770,6 +773,26 @@ def test_send_reminders_sends_what_is_due_at_the_given_moment(report_item):
 
 
 def test_send_reminders_rejects_a_garbled_now(db):
-    with pytest.raises(CommandError, match="--now"):
+    with pytest.raises(CommandError) as refused:
         call_command("send_reminders", "--now", "next tuesday", stdout=io.StringIO())
+    assert str(refused.value) == (
+        "Error: argument --now: give an ISO date-time such as 2018-01-16T09:00, not 'next tuesday'"
+    )
     assert Reminder.objects.count() == 0
+
+
+def test_from_a_shell_a_garbled_now_is_one_line_and_exit_status_2():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "send_reminders", "--now", "2018-02-31T09:00"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "manage.py send_reminders: error: argument --now: give an ISO date-time such as "
+        "2018-01-16T09:00, not '2018-02-31T09:00'"
+    )

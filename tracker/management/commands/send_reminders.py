@@ -1,8 +1,9 @@
 """Run the reminder sweep now, synchronously: `send_reminders [--now ISO-DATETIME] [--dry-run]`."""
 
+import argparse
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from committees.models import LONDON
@@ -14,8 +15,9 @@ def parse_moment(value: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            f"--now must be an ISO date-time such as 2018-01-16T09:00, not {value!r}"
+        # argparse says this as "error: argument --now: ..." (exit 2), with no traceback.
+        raise argparse.ArgumentTypeError(
+            f"give an ISO date-time such as 2018-01-16T09:00, not {value[:40]!r}"
         ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=LONDON)  # a council's clock, not UTC
