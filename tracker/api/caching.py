@@ -28,12 +28,19 @@ def _bump() -> None:
 
 
 def bump_data_version() -> None:
-    """Invalidate every cached response once the change is committed (once per transaction,
-    however many rows it saves)."""
+    """Invalidate every cached response once the change is committed: one pending bump per
+    outermost transaction, however many rows and savepoints it saves.
+
+    A pending bump, wherever it was registered, stands for this change too. Django drops a
+    callback when a savepoint it was registered under is rolled back; the savepoints it was
+    registered under are either released (never rolled back alone after that) or still open
+    around this change, so a rollback that drops it undoes this change as well. When it was
+    dropped (a row refused in a savepoint), it is no longer in the list and the next change
+    registers a new one.
+    """
     connection = transaction.get_connection()
-    level = set(connection.savepoint_ids)
     if connection.in_atomic_block and any(
-        callback is _bump and sids == level for sids, callback, _ in connection.run_on_commit
+        callback is _bump for _, callback, _ in connection.run_on_commit
     ):
         return
     transaction.on_commit(_bump)
