@@ -44,10 +44,13 @@ def allocate_sequence(model, committee: Committee, municipal_year: MunicipalYear
     """
     Committee.objects.select_for_update().filter(pk=committee.pk).first()
     # The history keeps deleted rows too, so a deleted one's number is never given again.
+    # Both reads take the highest number off an index on (committee, year, sequence): the
+    # unique constraint's on the table, migration 0006's on the history.
     last = max(
-        manager.filter(committee=committee, municipal_year=municipal_year).aggregate(
-            last=models.Max("sequence")
-        )["last"]
+        manager.filter(committee=committee, municipal_year=municipal_year)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
         or 0
         for manager in (model.objects, model.history)
     )
