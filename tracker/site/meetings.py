@@ -77,6 +77,8 @@ def meeting_detail(request, pk):
             "next": around.filter(date__gt=meeting.date).order_by("date").first(),
             # Democratic services record the meeting's business here; no one else sees how.
             "clerk": is_clerk(user),
+            # Why outcomes cannot be recorded yet (not held, or cancelled), or "".
+            "outcomes_wait": meeting.refuses_record(),
             "outcomes": OutcomeForm.base_fields["outcome"].choices,
         },
     )
