@@ -660,6 +660,11 @@ class Meeting(models.Model):
             )
         return ""
 
+    def next_item_position(self) -> int:
+        """Where a new item goes: after the items already on the agenda."""
+        last = self.items.aggregate(last=models.Max("position"))["last"]
+        return (last or 0) + 1
+
     def refuses_items(self) -> str:
         """Why no item may be put on this meeting's agenda, or ""."""
         if self.status in self.CLOSED_STATUSES:

@@ -15,12 +15,11 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from committees.agenda import add_item
 from committees.deferrals import defer_item
-from committees.exemption import make_exempt
 from committees.models import AgendaItem, Attendance, Meeting, Person, WorkProgrammeTopic
 from committees.outcomes import record_outcome
 from tracker.reminders.link_forms import add_errors
@@ -182,7 +181,7 @@ def item_add(request, pk):
         return redirect(saved)
     if request.method == "POST" and form.is_valid():
         try:
-            item = _add_item(meeting, form.cleaned_data, request.user)
+            item = add_item(meeting, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_errors(form, _on_number(error))
         else:
@@ -219,42 +218,6 @@ def _on_number(error: ValidationError) -> ValidationError:
         errors[NON_FIELD_ERRORS].remove(unique)
         errors.setdefault("number", []).append(unique)
     return ValidationError({k: v for k, v in errors.items() if v})
-
-
-def _add_item(meeting: Meeting, data: dict, by) -> AgendaItem:
-    exempt = data["is_exempt"]
-    if not exempt and (data["exempt_paragraph"] or data["public_title"].strip()):
-        raise ValidationError(
-            {
-                "is_exempt": "Tick “Exempt (Part 2)” to give a Schedule 12A paragraph and a "
-                "public title, or leave those two empty."
-            }
-        )
-    if refusal := meeting.refuses_items():
-        raise ValidationError(refusal)
-    with transaction.atomic():
-        last = meeting.items.aggregate(last=Max("position"))["last"]
-        item = AgendaItem(
-            meeting=meeting,
-            number=data["number"],
-            position=(last or 0) + 1,
-            title=data["title"].strip(),
-            topic=data["topic"],
-            report_author=data["report_author"],
-            lead_officer=data["lead_officer"],
-        )
-        item.full_clean()
-        item._history_user = by
-        item.save()
-        if exempt:
-            # Exemption is made by its own service, as at every other door.
-            item = make_exempt(
-                item,
-                paragraph=data["exempt_paragraph"],
-                public_title=data["public_title"],
-                by=by,
-            )
-    return item
 
 
 def attendance(request, pk):

@@ -265,10 +265,9 @@ class _Recorder:
         if item is None:
             item = meeting.items.filter(title=title).order_by("position", "pk").first()
         if item is None:
-            last = meeting.items.aggregate(last=Max("position"))["last"] or 0
             item = AgendaItem(
                 meeting=meeting,
-                position=last + 1,
+                position=meeting.next_item_position(),
                 title=title,
                 outcome=AgendaItem.Outcome.RESOLVED,
             )
