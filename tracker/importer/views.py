@@ -4,8 +4,6 @@ Views stay thin: reading, parsing, reviewing and saving live in the package's mo
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,23 +26,10 @@ from tracker.importer.saving import (
     save_proposal,
 )
 from tracker.importer.targets import Calendar
+from tracker.site.common import staff_only
 
 UPLOAD_TEMPLATE = "tracker/importer/upload.html"
 REVIEW_TEMPLATE = "tracker/importer/review.html"
-
-
-def staff_only(view):
-    """Democratic services only: others get the login page or a 404, never a hint."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _people(proposal, committee, post=None):

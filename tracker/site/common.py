@@ -1,13 +1,29 @@
 """Small helpers the pages share: the date the pages speak for, lists, forms and errors."""
 
 import datetime as dt
+import functools
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 
 from committees.models import AgendaItem, Deferral, today
 
 PER_PAGE = 25
+
+
+def staff_only(view):
+    """Democratic services only: others are asked to sign in, or get a 404, never a hint."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def on_date() -> dt.date:

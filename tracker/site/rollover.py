@@ -7,15 +7,14 @@ is what the preview showed (or a refusal saying what changed since).
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from actions.rollover import roll_over
 from committees.models import Committee
 from tracker.reminders.link_forms import add_errors
+from tracker.site.common import staff_only
 from tracker.site.day_month_year import DayMonthYearField
 
 TEMPLATE = "tracker/pages/rollover.html"
@@ -65,20 +64,6 @@ class RolloverForm(forms.Form):
                 f"not {len(lines)}."
             )
         return lines
-
-
-def staff_only(view):
-    """Democratic services only: others get the sign-in page or a 404, never a hint."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @staff_only
