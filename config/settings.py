@@ -158,6 +158,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk").rstrip("/")
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_TEMPLATE_ID = env_uuid("NOTIFY_TEMPLATE_ID")
+# The reply-to address set up in the Notify service (its id, under Settings > Reply-to email
+# addresses): where an answer to a reminder goes. Unset, Notify uses the service's default.
+NOTIFY_REPLY_TO_ID = env_uuid("NOTIFY_REPLY_TO_ID")
 # The ledger's rules (tracker.reminders.ledger.Reminder.Rule); a test keeps the two in step.
 NOTIFY_RULES = (
     "item_deferred",

@@ -41,6 +41,7 @@ API_KEY = f"riverside_live-{SERVICE_ID}-{SECRET}"
 WRONG_KEY = f"riverside_live-{SERVICE_ID}-0b8f1c1e-7c3e-4c83-9b1c-2a52d4c1d3a9"
 TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 OVERDUE_TEMPLATE = "9c4c3f8e-1f7a-4c38-a2a5-6f0d1d0b7e21"
+REPLY_TO = "8e3a6a0b-5c1d-4f2e-9a7b-3c6d1e2f4a5b"  # a reply-to address set up in the service
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -197,6 +198,7 @@ def test_an_overdue_action_reminder_goes_through_notify_once_with_its_receipt_ke
     )
     assert request["reference"] == f"reminder-{reminder.pk}"
     assert request["claims"]["iss"] == SERVICE_ID
+    assert "email_reply_to_id" not in request  # unset: Notify uses the service's default
     [(_, notification_id)] = [a for a in notify.accepted if a[0] == DEV]
     assert reminder.delivery_receipts == {DEV: notification_id}
     # The chair's digest of the same morning uses the template for every rule, and Notify
@@ -382,6 +384,21 @@ def test_djangos_own_mail_refused_by_notify_raises_unless_told_to_fail_silently(
     )
 
 
+def test_with_a_reply_to_id_every_email_names_it_for_notify(notify, overdue_action):
+    with override_settings(NOTIFY_REPLY_TO_ID=REPLY_TO):
+        outbox.sweep(now=DUE_DAY)
+        mail.send_mail("Password reset", "Follow the link.", None, ["lee.hart@riverside.example"])
+
+    # The overdue reminder, the chair's digest and its copy, and Django's own mail.
+    assert [(r["email_address"], r["email_reply_to_id"]) for r in notify.received] == [
+        (DEV, REPLY_TO),
+        (ALAN, REPLY_TO),
+        (PRIYA, REPLY_TO),
+        ("lee.hart@riverside.example", REPLY_TO),
+    ]
+    assert action_reminder().status == Reminder.Status.SENT
+
+
 # --- Settings: EMAIL_BACKEND=notify refuses to start without what it needs ------------------
 
 
@@ -448,6 +465,40 @@ def test_a_template_id_that_is_not_an_id_stops_the_start():
     ) == (
         "NOTIFY_TEMPLATE_ID must be an id such as f33517ff-2a88-4f6e-b855-c550268ce08a, not 'welcome'"
     )
+
+
+def test_a_reply_to_id_that_is_not_an_id_stops_the_start():
+    assert refusal(
+        start(
+            EMAIL_BACKEND="notify",
+            NOTIFY_API_KEY=API_KEY,
+            NOTIFY_TEMPLATE_ID=TEMPLATE,
+            NOTIFY_REPLY_TO_ID="scrutiny@riverside.example",
+        )
+    ) == (
+        "NOTIFY_REPLY_TO_ID must be an id such as f33517ff-2a88-4f6e-b855-c550268ce08a, not "
+        "'scrutiny@riverside.example'"
+    )
+
+
+def test_a_reply_to_id_is_read_at_start():
+    script = "import django; django.setup(); from django.conf import settings as s; print(s.NOTIFY_REPLY_TO_ID)"
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "NOTIFY_REPLY_TO_ID": REPLY_TO.upper(),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == REPLY_TO  # read as Notify writes ids: lower case
 
 
 def test_a_rules_own_template_wins_over_the_one_for_every_rule():

@@ -114,6 +114,8 @@ class NotifyEmailBackend(BaseEmailBackend):
                 template_id=template_id,
                 personalisation={"subject": subject, "body": body},
                 reference=reference,
+                # None leaves it out of the request: Notify then uses the service's default.
+                email_reply_to_id=settings.NOTIFY_REPLY_TO_ID or None,
             )
         except APIError as error:
             raise _classified(error) from error
