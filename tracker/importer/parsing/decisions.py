@@ -4,19 +4,23 @@ import re
 
 from tracker.importer.parsing.proposal import ItemProposal, ResolutionProposal, _Context
 from tracker.importer.parsing.text import _LONE_NUMBER, _short
+from tracker.importer.patterns import Guarded
 
 _DECISION_WORD = r"(?:RESOLVED|Resolved|resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended|ORDERED|Ordered)"
 
-_DECISION_START = re.compile(
-    r"^(?:it\s+was\s+|it\s+is\s+)?(?:further\s+|unanimously\s+)?(?P<word>"
-    + _DECISION_WORD
-    + r")(?:\s+(?i:unanimously))?(?:\s*(?::|;|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
-    r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?"
-    r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))(?:\s+(?i:unanimously))?"
-    r"(?:\s*(?::|\u2013|\u2014|-|,)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
-    # "Decision:" on a modern.gov decisions page
-    r"|^(?P<word3>Decisions?|Outcomes?)\s*:\s*(?P<rest3>.*)$"
-    r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
+_DECISION_START = Guarded(
+    re.compile(
+        r"^(?:it\s+was\s+|it\s+is\s+)?(?:further\s+|unanimously\s+)?(?P<word>"
+        + _DECISION_WORD
+        + r")(?:\s+(?i:unanimously))?(?:\s*(?::|;|\u2013|\u2014|-|\.)\s*|\s+(?=(?:that|to)\b)|\s*$)(?P<rest>.*)$"
+        r"|^(?i:the\s+)?(?i:committee|sub-committee|panel|board|members|group|cabinet|council|commission|forum)\s+(?i:then\s+|thereupon\s+|therefore\s+|unanimously\s+)?"
+        r"(?P<word2>RESOLVED|resolved|AGREED|DECIDED|RECOMMENDED|NOTED|(?i:agreed|decided|noted)(?=\s*:))(?:\s+(?i:unanimously))?"
+        r"(?:\s*(?::|\u2013|\u2014|-|,)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
+        # "Decision:" on a modern.gov decisions page
+        r"|^(?P<word3>Decisions?|Outcomes?)\s*:\s*(?P<rest3>.*)$"
+        r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
+    ),
+    ("resolved", "agreed", "decided", "recommended", "ordered", "noted", "decision", "outcome"),
 )
 
 _PART_MARKER = re.compile(
@@ -350,10 +354,13 @@ def _collect_block(lines: list[str], index: int, rest: str):
 
 # A part's full stop followed by the body deciding again: "Highways Works Programme. Members
 # noted the Forward Work Programme." (a page flattened from a table loses the line between).
-_RUN_ON = re.compile(
-    r"(?<=[a-z0-9)]\.)\s+(?=(?:the\s+)?(?:members|committee|sub-committee|panel|board)\s+"
-    r"(?:then\s+|also\s+|further\s+)?(?:noted|agreed|resolved|decided|approved|endorsed)\b)",
-    re.I,
+_RUN_ON = Guarded(
+    re.compile(
+        r"(?<=[a-z0-9)]\.)\s+(?=(?:the\s+)?(?:members|committee|sub-committee|panel|board)\s+"
+        r"(?:then\s+|also\s+|further\s+)?(?:noted|agreed|resolved|decided|approved|endorsed)\b)",
+        re.I,
+    ),
+    ("noted", "agreed", "resolved", "decided", "approved", "endorsed"),
 )
 
 

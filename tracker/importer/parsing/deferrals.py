@@ -4,13 +4,17 @@ import re
 
 from tracker.importer.parsing.proposal import DeferralProposal, ItemProposal, _Context
 from tracker.importer.parsing.text import _short
+from tracker.importer.patterns import Guarded
 from tracker.importer.targets import (
     TARGET_PHRASE,
 )
 
-_DEFER = re.compile(
-    r"\b(?P<verb>deferred|defer(?:red)?|postponed|adjourned|held\s+over|carried\s+forward)\b(?:\s+(?:consideration\s+of\s+(?:this|the)\s+(?:item|report|matter)\s+|(?:this|the)\s+(?:item|report|matter)\s+|consideration\s+))?(?:\s*(?:to|until|till|for|at)\s+(?P<target>[^.;]{3,200}))?",
-    re.I,
+_DEFER = Guarded(
+    re.compile(
+        r"\b(?P<verb>deferred|defer(?:red)?|postponed|adjourned|held\s+over|carried\s+forward)\b(?:\s+(?:consideration\s+of\s+(?:this|the)\s+(?:item|report|matter)\s+|(?:this|the)\s+(?:item|report|matter)\s+|consideration\s+))?(?:\s*(?:to|until|till|for|at)\s+(?P<target>[^.;]{3,200}))?",
+        re.I,
+    ),
+    ("defer", "postponed", "adjourned", "held", "carried"),
 )
 
 _ITEM_SUBJECT = re.compile(
@@ -27,11 +31,15 @@ _OF_BODY = re.compile(
 
 # "would need to be dealt with at the next meeting ... on 5 December 2018": put off without
 # the word "deferred", to a meeting that is named.
-_PUT_OFF = re.compile(
-    r"\b(?:would|will|to|should|must|could)\s+(?:need\s+to\s+|have\s+to\s+)?be\s+"
-    r"(?:dealt\s+with|considered|agreed|taken|approved|decided|determined|heard)\s+"
-    r"(?P<target>(?:at|by)\s+(?:the|its|a)\s+(?:next|following|future|later|subsequent)\b[^.;]{0,200})",
-    re.I,
+_PUT_OFF = Guarded(
+    re.compile(
+        r"\b(?:would|will|to|should|must|could)\s+(?:need\s+to\s+|have\s+to\s+)?be\s+"
+        r"(?:dealt\s+with|considered|agreed|taken|approved|decided|determined|heard)\s+"
+        r"(?P<target>(?:at|by)\s+(?:the|its|a)\s+(?:next|following|future|later|subsequent)\b[^.;]{0,200})",
+        re.I,
+    ),
+    ("dealt", "considered", "agreed", "taken", "approved", "decided", "determined", "heard"),
+    ("next", "following", "future", "later", "subsequent"),
 )
 # The clause's subject opens with the item's own business: "the minutes of the meeting held on
 # 30th September would be agreed at the next meeting".

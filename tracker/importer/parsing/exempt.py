@@ -6,15 +6,22 @@ An exempt item is proposed with its Schedule 12A paragraph, and no warning quote
 import re
 
 from tracker.importer.parsing.proposal import ItemProposal, MeetingProposal
+from tracker.importer.patterns import Guarded
 
 # Part 2 business: the exclusion resolution, and items marked exempt in their heading or text.
-_EXEMPT_MARK = re.compile(
-    r"\bexempt\s+information\b|\bschedule\s+12\s*a\b|\bpart\s+(?:2|ii|two)\b|\bexempt\s+(?:item|report|business)\b|\bnot\s+for\s+publication\b",
-    re.I,
+_EXEMPT_MARK = Guarded(
+    re.compile(
+        r"\bexempt\s+information\b|\bschedule\s+12\s*a\b|\bpart\s+(?:2|ii|two)\b|\bexempt\s+(?:item|report|business)\b|\bnot\s+for\s+publication\b",
+        re.I,
+    ),
+    ("exempt", "schedule", "part", "publication"),
 )
-_EXCLUSION = re.compile(
-    r"\bexclu(?:sion|ded?)\s+(?:of\s+)?(?:the\s+)?(?:press|public)|\b(?:press|public)\s+(?:and\s+public\s+|and\s+press\s+)?(?:be|were|was)\s+excluded\b",
-    re.I,
+_EXCLUSION = Guarded(
+    re.compile(
+        r"\bexclu(?:sion|ded?)\s+(?:of\s+)?(?:the\s+)?(?:press|public)|\b(?:press|public)\s+(?:and\s+public\s+|and\s+press\s+)?(?:be|were|was)\s+excluded\b",
+        re.I,
+    ),
+    ("exclu",),
 )
 _PUBLIC_AGAIN = re.compile(
     r"\b(?:press|public)\s+(?:and\s+(?:press|public)\s+)?(?:were|was|be)\s+(?:re-?admitted|readmitted|invited\s+back)|\breturned\s+to\s+(?:open|public)\s+session\b|\bpart\s+(?:1|i|one)\b",

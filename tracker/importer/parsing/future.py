@@ -11,6 +11,7 @@ from tracker.importer.parsing.requests import (
     _target_proposal,
 )
 from tracker.importer.parsing.text import _short
+from tracker.importer.patterns import Guarded
 from tracker.importer.targets import find_targets
 
 # --- Future business asked for without a meeting's date --------------------------------------
@@ -127,10 +128,13 @@ def _find_future_business(item, sentences, decisions, context) -> None:
 
 # "a report on bus subsidies be brought to a future meeting", "receive an annual update on
 # the Climate Action Plan", "asked for an update on the Local Plan at its July meeting"
-_FUTURE_REPORT = re.compile(
-    r"\b(?:a|an|further|another|regular|annual|quarterly|six-monthly|progress|follow-up)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)s?\b",
-    re.I,
+_FUTURE_REPORT = Guarded(
+    re.compile(
+        r"\b(?:a|an|further|another|regular|annual|quarterly|six-monthly|progress|follow-up)\s+"
+        r"(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)s?\b",
+        re.I,
+    ),
+    ("report", "update", "briefing", "presentation"),
 )
 _BRINGING = re.compile(
     r"\b(?:brought|presented|submitted|provided|come\s+back|return(?:ed)?|receives?|received|"
@@ -154,7 +158,10 @@ _WP_FOR = re.compile(
     r"(?:for|to\s+be\s+added\s+to|on)\s+(?:the\s+|its\s+)?(?:forward\s+)?work\s+programme",
     re.I,
 )
-_ASKED_OR_AGREED = re.compile(r"\b(?:agreed|requested|asked|resolved|decided)\b", re.I)
+_ASKED_OR_AGREED = Guarded(
+    re.compile(r"\b(?:agreed|requested|asked|resolved|decided)\b", re.I),
+    ("agreed", "requested", "asked", "resolved", "decided"),
+)
 
 
 def _other_future_business(item, context, text, position, lowered, wp_seen, asked) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from tracker.importer.patterns import Guarded
 from tracker.importer.targets import (
     DATE_PATTERN,
     month_number,
@@ -53,10 +54,27 @@ _HELD_HEADER = re.compile(
 )
 # Every header pattern above ends in DATE_PATTERN: a line without such a date is no header, and
 # is passed over before the long patterns try it at every position (most of reading's time).
-_HAS_DATE = re.compile(DATE_PATTERN, re.I)
-_COMMITTEE_WORD = re.compile(
-    r"\b(?:committee|sub-committee|panel|board|cabinet|council|commission|forum|group|scrutiny)\b",
-    re.I,
+_HAS_DATE = Guarded(
+    re.compile(DATE_PATTERN, re.I),
+    ("19", "20"),
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+)
+_COMMITTEE_WORD = Guarded(
+    re.compile(
+        r"\b(?:committee|sub-committee|panel|board|cabinet|council|commission|forum|group|scrutiny)\b",
+        re.I,
+    ),
+    (
+        "committee",
+        "panel",
+        "board",
+        "cabinet",
+        "council",
+        "commission",
+        "forum",
+        "group",
+        "scrutiny",
+    ),
 )
 _LABELLED = re.compile(
     r"^(?P<label>date|time|venue|place|location|meeting date|start time)\s*[:\-\u2013]\s*(?P<value>.+)$",

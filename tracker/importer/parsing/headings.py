@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tracker.importer.parsing.decisions import _DECISION_START, _PART_MARKER
 from tracker.importer.parsing.text import _LONE_NUMBER
+from tracker.importer.patterns import Guarded
 
 _ITEM_HEADING = re.compile(
     r"^\s*(?:(?:item|minute|min\.?|agenda\s+item)\s+(?:no\.?\s*)?)?"
@@ -33,9 +34,12 @@ _SPACED_HEADING = re.compile(
     r"^\s*(?P<letter>[A-Z]{1,5}(?=\d))?(?P<number>\d{1,4})\s(?P<title>[A-Z(\"'][^\n]{0,299})$"
 )
 
-_TITLE_JUNK = re.compile(
-    r"\s*(?:pdf\s+icon\s+)?PDF\s+\d+(?:\.\d+)?\s*[KM]B\s*$|\s*\((?:pages?|pp\.?)\s*\d+(?:\s*[-\u2013]\s*\d+)?\)\s*$|\s+\d+\s*-\s*\d+\s*$",
-    re.I,
+_TITLE_JUNK = Guarded(
+    re.compile(
+        r"\s*(?:pdf\s+icon\s+)?PDF\s+\d+(?:\.\d+)?\s*[KM]B\s*$|\s*\((?:pages?|pp\.?)\s*\d+(?:\s*[-\u2013]\s*\d+)?\)\s*$|\s+\d+\s*-\s*\d+\s*$",
+        re.I,
+    ),
+    ("pdf", "(", "-"),
 )
 
 _MARKER_LINES = re.compile(

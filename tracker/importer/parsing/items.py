@@ -27,39 +27,56 @@ from tracker.importer.parsing.requests import (
     _find_work_programme,
     _kind,
 )
-from tracker.importer.parsing.text import _LONE_NUMBER, UNTITLED, _paragraphs, _sentences, _short
+from tracker.importer.parsing.text import (
+    _LONE_NUMBER,
+    UNTITLED,
+    _paragraphs,
+    _sentences,
+    _short,
+)
 from tracker.importer.parsing.unnumbered import (
     _headings_by_gap,
     _headings_by_shape,
     _unnumbered_headings,
 )
+from tracker.importer.patterns import Guarded
 from tracker.importer.targets import (
     Calendar,
 )
 
-_TRUNCATED = re.compile(
-    r"\s*\.\.\.\s*view the full minutes text for item\s*(?P<n>\d+)?\.?\s*$", re.I
+_TRUNCATED = Guarded(
+    re.compile(r"\s*\.\.\.\s*view the full minutes text for item\s*(?P<n>\d+)?\.?\s*$", re.I),
+    ("view the full minutes text for item",),
 )
 
-_WITHDRAWN = re.compile(
-    r"\b(?:item|report|this)\s+(?:was|had\s+been|has\s+been)\s+withdrawn\b|\bwithdrawn\s+from\s+the\s+agenda\b|^withdrawn\.?$",
-    re.I,
+_WITHDRAWN = Guarded(
+    re.compile(
+        r"\b(?:item|report|this)\s+(?:was|had\s+been|has\s+been)\s+withdrawn\b|\bwithdrawn\s+from\s+the\s+agenda\b|^withdrawn\.?$",
+        re.I,
+    ),
+    ("withdrawn",),
 )
 
-_APPROVED = re.compile(
-    r"\b(?:were|was|be|been)\s+(?:approved|agreed|confirmed|signed|adopted)\s+as\s+(?:a\s+)?(?:true\s+and\s+)?(?:correct|accurate|true|full)\s+records?"
-    r"|\b(?:committee|sub-committee|panel|board|members)\s+(?:(?!that\b|informed\b|told\b|advised\b|heard\b|noted\b)[\w/-]+\s+){0,12}?(?:agreed|approved|endorsed|resolved)\s+(?:its|the|that|to|on)\b"
-    r"|\b(?:was|were)\s+(?:agreed|approved|endorsed|adopted)\s*[.!]?$",
-    re.I,
+_APPROVED = Guarded(
+    re.compile(
+        r"\b(?:were|was|be|been)\s+(?:approved|agreed|confirmed|signed|adopted)\s+as\s+(?:a\s+)?(?:true\s+and\s+)?(?:correct|accurate|true|full)\s+records?"
+        r"|\b(?:committee|sub-committee|panel|board|members)\s+(?:(?!that\b|informed\b|told\b|advised\b|heard\b|noted\b)[\w/-]+\s+){0,12}?(?:agreed|approved|endorsed|resolved)\s+(?:its|the|that|to|on)\b"
+        r"|\b(?:was|were)\s+(?:agreed|approved|endorsed|adopted)\s*[.!]?$",
+        re.I,
+    ),
+    ("record", "agreed", "approved", "endorsed", "resolved", "adopted"),
 )
 
 _NEGATED = re.compile(r"\b(?:no|not|nor|never)\b[^.]{0,40}\b(?:agreed|approved|endorsed)\b", re.I)
 
-_NOTED = re.compile(
-    r"\b(?:noted|received|considered|welcomed)\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,3}?(?:report|update|presentation|information|contents|briefing|paper|position|following|progress)"
-    r"|\b(?:committee|sub-committee|panel|members|board|group|councillors)\s+(?:\w+\s+){0,2}?noted\b"
-    r"|\b(?:report|update|presentation)\s+(?:was|were|be)\s+noted\b",
-    re.I,
+_NOTED = Guarded(
+    re.compile(
+        r"\b(?:noted|received|considered|welcomed)\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,3}?(?:report|update|presentation|information|contents|briefing|paper|position|following|progress)"
+        r"|\b(?:committee|sub-committee|panel|members|board|group|councillors)\s+(?:\w+\s+){0,2}?noted\b"
+        r"|\b(?:report|update|presentation)\s+(?:was|were|be)\s+noted\b",
+        re.I,
+    ),
+    ("noted", "received", "considered", "welcomed"),
 )
 
 
@@ -219,12 +236,18 @@ def _set_source(item: ItemProposal, lines, start: int, end: int) -> None:
         item.source = "\n".join(lines[start:end])
 
 
-_INLINE_DECISION = re.compile(
-    r"(?<=[.!?])\s+(?=(?:RESOLVED|Resolved|AGREED|RECOMMENDED)\s*(?:[-\u2013\u2014:;]|that\b|to\b))"
+_INLINE_DECISION = Guarded(
+    re.compile(
+        r"(?<=[.!?])\s+(?=(?:RESOLVED|Resolved|AGREED|RECOMMENDED)\s*(?:[-\u2013\u2014:;]|that\b|to\b))"
+    ),
+    ("RESOLVED", "Resolved", "AGREED", "RECOMMENDED"),
+    cased=True,
 )
 _DECISION_WORDS = r"(?:RESOLVED|Resolved|AGREED|Agreed|DECIDED|Decided|RECOMMENDED|Recommended)\b"
-_RESOLVED_WORD = re.compile(
-    r"^(?:\(?[a-z0-9]{1,4}[.)]\s+)?(?:RESOLVED|AGREED|Resolved)\b|\bRESOLVED\b"
+_RESOLVED_WORD = Guarded(
+    re.compile(r"^(?:\(?[a-z0-9]{1,4}[.)]\s+)?(?:RESOLVED|AGREED|Resolved)\b|\bRESOLVED\b"),
+    ("RESOLVED", "AGREED", "Resolved"),
+    cased=True,
 )
 LONG_SINGLE_ITEM = 200  # lines of text: one item that long is more likely missed headings
 MANY_DECISIONS = 4  # RESOLVED blocks in one item, when it is the only item

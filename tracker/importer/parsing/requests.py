@@ -15,6 +15,7 @@ from tracker.importer.parsing.proposal import (
     _Context,
 )
 from tracker.importer.parsing.text import _short
+from tracker.importer.patterns import Guarded
 from tracker.importer.targets import (
     TARGET_PHRASE,
     Placement,
@@ -23,40 +24,65 @@ from tracker.importer.targets import (
 )
 
 _WORK_PROGRAMME = r"(?:(?:committee's|panel's|board's|its|the)\s+)?(?:forward\s+)?work\s*(?:programme|plan|program|schedule)"
-_WP_ADDED = re.compile(
-    rf"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>.{{3,250}}?)\s+(?:be|was|were|is|are|to\s+be|would\s+be|should\s+be|had\s+been|has\s+been)\s+(?:added|included|placed|put|scheduled|programmed)\s+(?:to|in|on|into|onto)\s+(?:the\s+)?{_WORK_PROGRAMME}(?:\s+(?:for|at|in|on)\s+(?P<target>[^.;]{{3,200}}))?",
-    re.I,
+_WP_ADDED = Guarded(
+    re.compile(
+        rf"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>.{{3,250}}?)\s+(?:be|was|were|is|are|to\s+be|would\s+be|should\s+be|had\s+been|has\s+been)\s+(?:added|included|placed|put|scheduled|programmed)\s+(?:to|in|on|into|onto)\s+(?:the\s+)?{_WORK_PROGRAMME}(?:\s+(?:for|at|in|on)\s+(?P<target>[^.;]{{3,200}}))?",
+        re.I,
+    ),
+    ("work",),
+    ("added", "included", "placed", "put", "scheduled", "programmed"),
 )
-_WP_MERGED = re.compile(
-    r"^(?:that\s+)?(?P<topic>.{3,250}?)\s+(?:be|were|are|to\s+be|would\s+be)\s+merged\s+into\s+(?:one|a\s+single)\s+(?:report|item|update)(?:\s+(?:for|at|to)\s+(?P<target>[^.;]{3,200}))?",
-    re.I,
+_WP_MERGED = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?P<topic>.{3,250}?)\s+(?:be|were|are|to\s+be|would\s+be)\s+merged\s+into\s+(?:one|a\s+single)\s+(?:report|item|update)(?:\s+(?:for|at|to)\s+(?P<target>[^.;]{3,200}))?",
+        re.I,
+    ),
+    ("merged",),
 )
-_WP_ON = re.compile(
-    rf"\b(?:requested|asked\s+for|agreed\s+for)\s+(?P<topic>this|it|that|the\s+[^.;]{{3,120}}?)\s+to\s+be\s+(?:on|added\s+to|included\s+in|placed\s+on)\s+(?:the\s+)?{_WORK_PROGRAMME}(?:\s+(?:for|at|in)\s+(?P<target>[^.;]{{3,200}}))?",
-    re.I,
+_WP_ON = Guarded(
+    re.compile(
+        rf"\b(?:requested|asked\s+for|agreed\s+for)\s+(?P<topic>this|it|that|the\s+[^.;]{{3,120}}?)\s+to\s+be\s+(?:on|added\s+to|included\s+in|placed\s+on)\s+(?:the\s+)?{_WORK_PROGRAMME}(?:\s+(?:for|at|in)\s+(?P<target>[^.;]{{3,200}}))?",
+        re.I,
+    ),
+    ("work",),
+    ("requested", "asked", "agreed"),
 )
 _WP_ANTECEDENT = re.compile(
     r"\b(?:bring|present|submit|provide|prepare|produce)\s+(?:a|an|the|their|its)\s+(?P<topic>(?:[\w'-]+\s+){0,4}?(?:report|update|review|plan|strategy|presentation))\b",
     re.I,
 )
-_WP_DEFERRED_TOPICS = re.compile(
-    r"\b(?:two|three|four|five|the|these|both|several|\d+)\s+(?:reports|items|topics|updates)\s*[-\u2013\u2014:,]\s*(?P<topics>[^.;]{3,300}?)\s+(?:would\s+be|were|are|be|to\s+be|had\s+been)\s+(?:deferred|moved|postponed|rescheduled)\s+(?:to|until)\s+(?P<target>[^.;]{3,200})",
-    re.I,
+_WP_DEFERRED_TOPICS = Guarded(
+    re.compile(
+        r"\b(?:two|three|four|five|the|these|both|several|\d+)\s+(?:reports|items|topics|updates)\s*[-\u2013\u2014:,]\s*(?P<topics>[^.;]{3,300}?)\s+(?:would\s+be|were|are|be|to\s+be|had\s+been)\s+(?:deferred|moved|postponed|rescheduled)\s+(?:to|until)\s+(?P<target>[^.;]{3,200})",
+        re.I,
+    ),
+    ("deferred", "moved", "postponed", "rescheduled"),
+    ("reports", "items", "topics", "updates"),
 )
 # "subject to the addition of a session on damp and mould in the March 2023 meeting"
-_WP_ADDITION = re.compile(
-    r"\b(?:addition|inclusion)\s+of\s+(?:an?\s+|the\s+)?(?:(?:further\s+)?(?:session|item|report|update|topic|briefing|scrutiny\s+session)\s+(?:on|about)\s+)?"
-    r"(?P<topic>[^.;]{3,150}?)\s+(?:in|at|to|for|on)\s+(?P<target>" + TARGET_PHRASE.pattern + r")",
-    re.I,
+_WP_ADDITION = Guarded(
+    re.compile(
+        r"\b(?:addition|inclusion)\s+of\s+(?:an?\s+|the\s+)?(?:(?:further\s+)?(?:session|item|report|update|topic|briefing|scrutiny\s+session)\s+(?:on|about)\s+)?"
+        r"(?P<topic>[^.;]{3,150}?)\s+(?:in|at|to|for|on)\s+(?P<target>"
+        + TARGET_PHRASE.pattern
+        + r")",
+        re.I,
+    ),
+    ("addition", "inclusion"),
 )
 # a decision: "mental health support be scheduled for the October meeting"
-_WP_SCHEDULED = re.compile(
-    r"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|is\s+to\s+be|to\s+be)\s+(?:scheduled|programmed|timetabled|considered)\s+(?:for|at)\s+(?P<target>"
-    + TARGET_PHRASE.pattern
-    + r")",
-    re.I,
+_WP_SCHEDULED = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?:the\s+)?(?:(?:item|report|topic|update|issue)\s+on\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|is\s+to\s+be|to\s+be)\s+(?:scheduled|programmed|timetabled|considered)\s+(?:for|at)\s+(?P<target>"
+        + TARGET_PHRASE.pattern
+        + r")",
+        re.I,
+    ),
+    ("scheduled", "programmed", "timetabled", "considered"),
 )
-_WP_CONTEXT = re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I)
+_WP_CONTEXT = Guarded(
+    re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I), ("work",), ("for",)
+)
 
 _REPORT_BACK = re.compile(
     r"\b(?:report(?:ed|ing)?\s+back|come\s+back|come\s+to\s+(?:this|the|a\s+future)\s+(?:committee|panel|board|sub-committee)|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
@@ -68,21 +94,58 @@ _REPORT_BACK = re.compile(
     r"|\b(?:request|requests|requested|ask\s+for|asks\s+for|asked\s+for)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
     re.I,
 )
-_REQUESTED = re.compile(
-    r"\b(?:requested|asked|agreed|undertook|requested\s+that|asked\s+that)\b|\bwould\s+(?:prepare|bring|present|provide|submit)\b"
-    r"|\b(?:would|will)\s+(?:be\s+reporting|report)\s+back\b",
-    re.I,
+_REQUESTED = Guarded(
+    re.compile(
+        r"\b(?:requested|asked|agreed|undertook|requested\s+that|asked\s+that)\b|\bwould\s+(?:prepare|bring|present|provide|submit)\b"
+        r"|\b(?:would|will)\s+(?:be\s+reporting|report)\s+back\b",
+        re.I,
+    ),
+    ("requested", "asked", "agreed", "undertook", "would", "will"),
 )
-_UNDERTAKING = re.compile(
-    r"\b(?:would|will|agreed\s+to|undertook\s+to|offered\s+to|promised\s+to|undertaken\s+to|was\s+asked\s+to|were\s+asked\s+to|to)\s+(?:be\s+)?(?:able\s+to\s+)?(?:check\s+and\s+)?(?:then\s+)?"
-    r"(?:send|sent|circulate|circulated|provide|provided|forward|forwarded|share|shared|pass\s+on|passed\s+on|email|e-mail|emailed|let|supply|supplied|write\s+to|distribute|distributed|report\s+back\s+to|feed\s+back\s+to|confirm)\b",
-    re.I,
+_UNDERTAKING = Guarded(
+    re.compile(
+        r"\b(?:would|will|agreed\s+to|undertook\s+to|offered\s+to|promised\s+to|undertaken\s+to|was\s+asked\s+to|were\s+asked\s+to|to)\s+(?:be\s+)?(?:able\s+to\s+)?(?:check\s+and\s+)?(?:then\s+)?"
+        r"(?:send|sent|circulate|circulated|provide|provided|forward|forwarded|share|shared|pass\s+on|passed\s+on|email|e-mail|emailed|let|supply|supplied|write\s+to|distribute|distributed|report\s+back\s+to|feed\s+back\s+to|confirm)\b",
+        re.I,
+    ),
+    ("would", "will", "to"),
+    (
+        "send",
+        "sent",
+        "circulate",
+        "provide",
+        "forward",
+        "share",
+        "pass",
+        "mail",
+        "let",
+        "suppl",
+        "write",
+        "distribute",
+        "report",
+        "feed",
+        "confirm",
+    ),
 )
-_RECIPIENT = re.compile(
-    r"\b(?:to|with|for)\s+(?:all\s+)?(?:the\s+)?(?:committee|sub-committee|panel|members|member|councillors?|board|chair|vice-chair|group)\b"
-    r"|\b(?:provide|send|give|supply|brief)\s+(?:all\s+)?(?:the\s+)?(?:committee|panel|members|councillors|board)\b"
-    r"|\b(?:in|by|via)\s+(?:an?\s+)?e-?mail\b|\blet\s+(?:the\s+)?(?:committee|panel|members|chair|councillors?)\s+know\b|\bround\s+to\b|\bto\s+members\b",
-    re.I,
+_RECIPIENT = Guarded(
+    re.compile(
+        r"\b(?:to|with|for)\s+(?:all\s+)?(?:the\s+)?(?:committee|sub-committee|panel|members|member|councillors?|board|chair|vice-chair|group)\b"
+        r"|\b(?:provide|send|give|supply|brief)\s+(?:all\s+)?(?:the\s+)?(?:committee|panel|members|councillors|board)\b"
+        r"|\b(?:in|by|via)\s+(?:an?\s+)?e-?mail\b|\blet\s+(?:the\s+)?(?:committee|panel|members|chair|councillors?)\s+know\b|\bround\s+to\b|\bto\s+members\b",
+        re.I,
+    ),
+    (
+        "committee",
+        "panel",
+        "member",
+        "councillor",
+        "board",
+        "chair",
+        "group",
+        "mail",
+        "know",
+        "round",
+    ),
 )
 _RECOMMENDATION = re.compile(
     r"\brecommend(?:s|ed|ation|ations)?\b[^.]{0,120}\b(?:cabinet|executive|portfolio\s+holder|mayor|leader|cabinet\s+member|full\s+council|council)\b"
@@ -90,10 +153,14 @@ _RECOMMENDATION = re.compile(
     re.I,
 )
 # The committee noting, welcoming or thanking: a note however its object reads.
-_NOTING = re.compile(
-    r"^(?:that\s+)?(?:the\s+)?(?:committee|panel|board|sub-committee|commission|members?)\s+"
-    r"(?:(?:formally|also)\s+)?(?:notes?|noted|welcomes?|welcomed|thanks?|thanked|acknowledges?)\b",
-    re.I,
+_NOTING = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?:the\s+)?(?:committee|panel|board|sub-committee|commission|members?)\s+"
+        r"(?:(?:formally|also)\s+)?(?:notes?|noted|welcomes?|welcomed|thanks?|thanked|acknowledges?)\b",
+        re.I,
+    ),
+    ("committee", "panel", "board", "commission", "member"),
+    ("note", "welcome", "thank", "acknowledge"),
 )
 _ACTION_VERB = re.compile(
     r"\b(?:circulate[ds]?|provide[ds]?|investigate[ds]?|be\s+sent|send|write\s+to|arrange[ds]?|be\s+arranged|be\s+shared|share|contact|prepare[ds]?|ensure[ds]?|attend|develop|establish|organise|set\s+up|explore|look\s+into|follow\s+up|update[ds]?\s+(?:the|members)|be\s+added|be\s+included|be\s+merged|be\s+amended|amend|publish|review)\b",

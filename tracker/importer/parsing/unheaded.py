@@ -14,13 +14,23 @@ from tracker.importer.parsing.header import (
     _without_owner,
 )
 from tracker.importer.parsing.text import _short
+from tracker.importer.patterns import Guarded
 from tracker.importer.targets import _MONTH_ALT, DATE_PATTERN, month_number
 
-_BODY_LINE = re.compile(
-    r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum)\b", re.I
+_BODY_LINE = Guarded(
+    re.compile(
+        r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum)\b", re.I
+    ),
+    ("committee", "panel", "board", "scrutiny", "cabinet", "commission", "forum"),
 )
-_HELD_ON = re.compile(
-    rf"\b(?:held|took\s+place|met|meeting)\s+(?:on\s+)?(?:the\s+)?{_WEEKDAY}?{DATE_PATTERN}", re.I
+_HELD_ON = Guarded(
+    re.compile(
+        rf"\b(?:held|took\s+place|met|meeting)\s+(?:on\s+)?(?:the\s+)?{_WEEKDAY}?{DATE_PATTERN}",
+        re.I,
+    ),
+    ("held", "took", "met"),
+    ("19", "20"),
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
 )
 
 
@@ -32,9 +42,12 @@ def _item_title(lines: list[str], index: int) -> bool:
 
 # a header line ends with the body's name (perhaps a short suffix: "(DCC)", "- Minutes");
 # "Call in - Cabinet decision 7: sale of the depot" is an item's title
-_NAME_AT_END = re.compile(
-    r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum|council)\b(?:\W+\w+){0,3}\W*$",
-    re.I,
+_NAME_AT_END = Guarded(
+    re.compile(
+        r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum|council)\b(?:\W+\w+){0,3}\W*$",
+        re.I,
+    ),
+    ("committee", "panel", "board", "scrutiny", "cabinet", "commission", "forum", "council"),
 )
 # "The Chair of the X Committee has called in the following": a sentence, not a header line
 _SENTENCE_VERB = re.compile(r"\b(?:has|have|had|was|were|is|are|will|would|shall|should)\b", re.I)
@@ -91,14 +104,23 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
 _PREVIOUS_MINUTES = re.compile(r"\bminutes\b(?!.*\b(?:an?)\s+meeting\s+of\b)", re.I)
 # A formal name: capitalised words ending in the kind of body ("Corporate Projects Scrutiny
 # Committee", "Environment, Regeneration & Neighbourhood Services Scrutiny Committee").
-_BODY_NAME = re.compile(
-    r"(?<![\w'\u2019])(?:[A-Z][\w'\u2019&-]*|&)(?:(?:,?\s+)(?:[A-Z][\w'\u2019&-]*|and|of|for|&|the|on))*?"
-    r"\s+(?:Sub-Committee|Committee|Board|Panel|Commission|Forum|Cabinet)\b(?!\s*['\u2019]?s?\s*(?:Members|members))"
+_BODY_NAME = Guarded(
+    re.compile(
+        r"(?<![\w'\u2019])(?:[A-Z][\w'\u2019&-]*|&)(?:(?:,?\s+)(?:[A-Z][\w'\u2019&-]*|and|of|for|&|the|on))*?"
+        r"\s+(?:Sub-Committee|Committee|Board|Panel|Commission|Forum|Cabinet)\b(?!\s*['\u2019]?s?\s*(?:Members|members))"
+    ),
+    ("Committee", "Board", "Panel", "Commission", "Forum", "Cabinet"),
+    cased=True,
 )
-_THIS_MEETING = re.compile(
-    r"\ban?\s+meeting\s+of\s+(?:the\s+)?(?P<committee>[^.;\n]{3,150}?)\s+(?:held|to\s+be\s+held)"
-    rf"(?:\s+(?:at|in)\s+[^.;\n]{{3,150}}?)?\s+on\s+{_WEEKDAY}?{_DATE_IN_HEADER}",
-    re.I,
+_THIS_MEETING = Guarded(
+    re.compile(
+        r"\ban?\s+meeting\s+of\s+(?:the\s+)?(?P<committee>[^.;\n]{3,150}?)\s+(?:held|to\s+be\s+held)"
+        rf"(?:\s+(?:at|in)\s+[^.;\n]{{3,150}}?)?\s+on\s+{_WEEKDAY}?{_DATE_IN_HEADER}",
+        re.I,
+    ),
+    ("meeting",),
+    ("19", "20"),
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
 )
 
 
@@ -153,12 +175,15 @@ def named_in_text(lines: list[str]) -> _Segment:
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # "for the meeting on Thursday 21 September": this meeting's day, printed without its year
-_MEETING_DAY = re.compile(
-    r"\b(?:this|the)\s+meeting\s+(?:on|of|held\s+on)\s+(?P<weekday>(?:mon|tues|wednes|thurs|fri|satur|sun)day),?\s+"
-    r"(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
-    + _MONTH_ALT
-    + r")\b(?!\.?,?\s*(?:19|20)\d\d)",
-    re.I,
+_MEETING_DAY = Guarded(
+    re.compile(
+        r"\b(?:this|the)\s+meeting\s+(?:on|of|held\s+on)\s+(?P<weekday>(?:mon|tues|wednes|thurs|fri|satur|sun)day),?\s+"
+        r"(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
+        + _MONTH_ALT
+        + r")\b(?!\.?,?\s*(?:19|20)\d\d)",
+        re.I,
+    ),
+    ("meeting",),
 )
 
 
