@@ -111,9 +111,11 @@ def _find_deferral(
             break
         if found is None:
             put_off = _PUT_OFF.search(sentence)
-            before = sentence[: put_off.start()].strip() if put_off else ""
+            if not put_off:
+                continue
+            before = sentence[: put_off.start()].strip()
             subject = re.split(r"[,;:]\s*|\band\b|\bthat\b", before, flags=re.I)[-1].strip()
-            if not put_off or not (_ITEM_SUBJECT.search(subject) or _SUBJECT_HEAD.match(subject)):
+            if not (_ITEM_SUBJECT.search(subject) or _SUBJECT_HEAD.match(subject)):
                 continue
             if position >= decisions and _ONLY_SUGGESTED.search(before):
                 continue

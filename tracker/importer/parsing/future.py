@@ -23,69 +23,86 @@ _LATER_PLACE = (
 )
 # "That information on sickness absence be explored for future inclusion in performance
 # reports", "That the fall in agency spend be explained in future reports"
-_IN_LATER_REPORTS = re.compile(
-    r"^(?:that\s+)?(?P<topic>[^.;]{3,250}?)\s+(?:be|is\s+to\s+be|to\s+be|would\s+be|should\s+be)\s+"
-    r"(?:explored\s+for\s+(?:future\s+)?inclusion\s+in|considered\s+for\s+(?:future\s+)?inclusion\s+in|"
-    r"included\s+in|explained\s+in|covered\s+in|reported\s+(?:on\s+)?in|addressed\s+in|"
-    r"incorporated\s+in(?:to)?|set\s+out\s+in|provided\s+in)\s+" + _LATER_PLACE,
-    re.I,
+_IN_LATER_REPORTS = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?P<topic>[^.;]{3,250}?)\s+(?:be|is\s+to\s+be|to\s+be|would\s+be|should\s+be)\s+"
+        r"(?:explored\s+for\s+(?:future\s+)?inclusion\s+in|considered\s+for\s+(?:future\s+)?inclusion\s+in|"
+        r"included\s+in|explained\s+in|covered\s+in|reported\s+(?:on\s+)?in|addressed\s+in|"
+        r"incorporated\s+in(?:to)?|set\s+out\s+in|provided\s+in)\s+" + _LATER_PLACE,
+        re.I,
+    ),
+    ("report", "update", "meeting", "briefing"),
+    (
+        "explored",
+        "considered",
+        "included",
+        "explained",
+        "covered",
+        "reported",
+        "addressed",
+        "incorporated",
+        "set",
+        "provided",
+    ),
 )
 # "requested that an interim report on the company is brought before the Committee"
-_REPORT_BEFORE = re.compile(
-    r"\b(?:requested|asked|agreed|proposed|recommended)\s+that\s+(?P<topic>(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:report|update|briefing|presentation)\b[^.;]{0,200}?)\s+(?:is|be|was|should\s+be|would\s+be)\s+"
-    r"(?:brought|presented|submitted|made|given|taken)\s+(?:back\s+)?(?:before|to)\s+"
-    r"(?P<target>(?:the|this|a\s+future|its\s+next|the\s+next)\s+(?:[\w-]+\s+){0,2}?(?:committee|panel|board|sub-committee|meeting)[^.;]{0,80})",
-    re.I,
+_REPORT_BEFORE = Guarded(
+    re.compile(
+        r"\b(?:requested|asked|agreed|proposed|recommended)\s+that\s+(?P<topic>(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:report|update|briefing|presentation)\b[^.;]{0,200}?)\s+(?:is|be|was|should\s+be|would\s+be)\s+"
+        r"(?:brought|presented|submitted|made|given|taken)\s+(?:back\s+)?(?:before|to)\s+"
+        r"(?P<target>(?:the|this|a\s+future|its\s+next|the\s+next)\s+(?:[\w-]+\s+){0,2}?(?:committee|panel|board|sub-committee|meeting)[^.;]{0,80})",
+        re.I,
+    ),
+    ("report", "update", "briefing", "presentation"),
 )
 # "The Cabinet Member be invited to attend a future meeting", "... would be invited to attend"
-_INVITED = re.compile(
-    r"^(?:that\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|would\s+be|will\s+be|is\s+to\s+be|to\s+be)\s+invited\s+to\s+"
-    r"(?:attend|a\s+future|the\s+next|a\s+meeting)(?P<rest>[^.;]{0,200})",
-    re.I,
+_INVITED = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|would\s+be|will\s+be|is\s+to\s+be|to\s+be)\s+invited\s+to\s+"
+        r"(?:attend|a\s+future|the\s+next|a\s+meeting)(?P<rest>[^.;]{0,200})",
+        re.I,
+    ),
+    ("invited",),
 )
 # "his report on river pollution be moved from March to the May meeting"
-_REPORT_MOVED = re.compile(
-    r"\b(?P<topic>(?:report|update|briefing|item)\s+on\s+[^.;,]{3,120}?)\s+(?:be|is|was|would\s+be)\s+"
-    r"(?:moved|rescheduled|brought\s+forward|put\s+back|deferred)\s+(?:from\s+[^.;]{2,40}?\s+)?to\s+"
-    r"(?P<target>[^.;]{3,120})",
-    re.I,
+_REPORT_MOVED = Guarded(
+    re.compile(
+        r"\b(?P<topic>(?:report|update|briefing|item)\s+on\s+[^.;,]{3,120}?)\s+(?:be|is|was|would\s+be)\s+"
+        r"(?:moved|rescheduled|brought\s+forward|put\s+back|deferred)\s+(?:from\s+[^.;]{2,40}?\s+)?to\s+"
+        r"(?P<target>[^.;]{3,120})",
+        re.I,
+    ),
+    ("moved", "rescheduled", "brought", "put", "deferred"),
 )
 # work-programme topics taken on without the words "work programme": "agreed to replace the
 # report with the Climate Manifesto report", "a referral ... to consider out of hours
 # services was agreed", "the housing review ... be continued by the Board"
-_WP_REPLACED = re.compile(
-    r"\bagreed\s+to\s+replace\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:report|item|topic|update)\s+with\s+"
-    r"(?P<topic>[^.;]{3,150})",
-    re.I,
+_WP_REPLACED = Guarded(
+    re.compile(
+        r"\bagreed\s+to\s+replace\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:report|item|topic|update)\s+with\s+"
+        r"(?P<topic>[^.;]{3,150})",
+        re.I,
+    ),
+    ("replace",),
 )
-_WP_REFERRAL = re.compile(
-    r"\b(?:referral|request|suggestion|proposal)\b[^.;]{0,150}?\bto\s+(?:consider|look\s+at|review|examine|scrutinise|scrutinize)\s+"
-    r"(?P<topic>[^.;]{3,150}?)\s+(?:was|were|had\s+been)\s+(?:agreed|accepted|approved|supported)\b",
-    re.I,
+_WP_REFERRAL = Guarded(
+    re.compile(
+        r"\b(?:referral|request|suggestion|proposal)\b[^.;]{0,150}?\bto\s+(?:consider|look\s+at|review|examine|scrutinise|scrutinize)\s+"
+        r"(?P<topic>[^.;]{3,150}?)\s+(?:was|were|had\s+been)\s+(?:agreed|accepted|approved|supported)\b",
+        re.I,
+    ),
+    ("referral", "request", "suggestion", "proposal"),
 )
-_WP_CONTINUED = re.compile(
-    r"^(?:that\s+)?(?P<topic>(?:the\s+)?[^.;]{0,120}?\b(?:review|inquiry|investigation|task\s+and\s+finish\s+\w+|topic)\b[^.;]{0,120}?)\s+"
-    r"(?:be|is\s+to\s+be|would\s+be|will\s+be)\s+(?:continued|taken\s+forward|taken\s+on|taken\s+up|picked\s+up|carried\s+on)\s+by\s+"
-    r"(?:the\s+)?(?:committee|panel|board|sub-committee|(?-i:[A-Z]{2,6}))\b",
-    re.I,
+_WP_CONTINUED = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?P<topic>(?:the\s+)?[^.;]{0,120}?\b(?:review|inquiry|investigation|task\s+and\s+finish\s+\w+|topic)\b[^.;]{0,120}?)\s+"
+        r"(?:be|is\s+to\s+be|would\s+be|will\s+be)\s+(?:continued|taken\s+forward|taken\s+on|taken\s+up|picked\s+up|carried\s+on)\s+by\s+"
+        r"(?:the\s+)?(?:committee|panel|board|sub-committee|(?-i:[A-Z]{2,6}))\b",
+        re.I,
+    ),
+    ("continued", "taken", "picked", "carried"),
 )
-
-
-# Words without which each pattern cannot match: a cheap test first keeps reading fast.
-_NEEDS = {
-    _WP_REPLACED: ("replace",),
-    _WP_REFERRAL: ("referral", "request", "suggestion", "proposal"),
-    _WP_CONTINUED: ("continued", "taken", "picked up", "carried on"),
-    _IN_LATER_REPORTS: ("report", "update", "meeting", "briefing"),
-    _REPORT_BEFORE: ("report", "update", "briefing", "presentation"),
-    _INVITED: ("invited",),
-    _REPORT_MOVED: ("moved", "rescheduled", "brought forward", "put back", "deferred"),
-}
-
-
-def _may_match(pattern: re.Pattern, lowered: str) -> bool:
-    return any(word in lowered for word in _NEEDS[pattern])
 
 
 def _find_future_business(item, sentences, decisions, context) -> None:
@@ -100,12 +117,12 @@ def _find_future_business(item, sentences, decisions, context) -> None:
     for text, position in texts:
         lowered = text.lower()
         for pattern in (_WP_REPLACED, _WP_REFERRAL, _WP_CONTINUED):
-            match = pattern.search(text) if _may_match(pattern, lowered) else None
+            match = pattern.search(text)
             if match and (position is not None or pattern is not _WP_CONTINUED):
                 context.decided.add(item.label)
                 _add_wp(item, context, match["topic"], "", wp_seen)
         for pattern in (_IN_LATER_REPORTS, _REPORT_BEFORE, _INVITED, _REPORT_MOVED):
-            match = pattern.search(text) if _may_match(pattern, lowered) else None
+            match = pattern.search(text)
             if not match or (
                 position is None
                 and pattern in (_IN_LATER_REPORTS, _INVITED)

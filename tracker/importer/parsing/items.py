@@ -46,7 +46,8 @@ from tracker.importer.targets import (
 
 _TRUNCATED = Guarded(
     re.compile(r"\s*\.\.\.\s*view the full minutes text for item\s*(?P<n>\d+)?\.?\s*$", re.I),
-    ("view the full minutes text for item",),
+    ("...",),
+    cased=True,
 )
 
 _WITHDRAWN = Guarded(
@@ -80,9 +81,12 @@ _NOTED = Guarded(
 )
 
 
+_ITEMS_COLUMN = Guarded(re.compile(r"^(?:no\.?\s+item|items)$", re.I), ("item",))
+
+
 def _items_region_start(lines: list[str], segment: _Segment) -> int:
     for index in range(segment.start, min(segment.end, segment.start + 40)):
-        if re.match(r"^(?:no\.?\s+item|items)$", lines[index], re.I):
+        if _ITEMS_COLUMN.match(lines[index]):
             return index + 1
     return segment.start
 
@@ -226,7 +230,8 @@ def _set_source(item: ItemProposal, lines, start: int, end: int) -> None:
     offsets, raw = getattr(lines, "offsets", ()), getattr(lines, "raw", "")
     if offsets and end <= len(offsets) and start < end:
         begin = offsets[start]
-        finish = offsets[end - 1] + len(raw[offsets[end - 1] :].split("\n", 1)[0])
+        line_end = raw.find("\n", offsets[end - 1])
+        finish = line_end if line_end >= 0 else len(raw)
         while begin < finish and raw[begin].isspace():
             begin += 1
         while finish > begin and raw[finish - 1].isspace():
@@ -378,14 +383,21 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
         elif _NOTED.search(text):
             item.outcome = "noted"
     for line in narrative:
-        if re.match(
-            r"^(?:\(?\d{1,2}[.)]\s+|[-•·*]\s+)?That\s+(?:the|a|an|members|officers|this|it|Cabinet|Council)\b",
-            line,
-        ):
+        if _UNDECLARED_DECISION.match(line):
             context.meeting.warnings.append(
                 f"Item {item.label}: a line that reads like a decision was not under RESOLVED and was "
                 f'not proposed: "{_short(line)}"'
             )
+
+
+# "That the Panel ..." in the narrative: a decision printed without RESOLVED, for the officer
+_UNDECLARED_DECISION = Guarded(
+    re.compile(
+        r"^(?:\(?\d{1,2}[.)]\s+|[-•·*]\s+)?That\s+(?:the|a|an|members|officers|this|it|Cabinet|Council)\b"
+    ),
+    ("That",),
+    cased=True,
+)
 
 
 def _requested_here(item: ItemProposal, context: _Context) -> bool:

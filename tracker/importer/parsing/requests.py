@@ -370,9 +370,12 @@ def _find_report_backs(item, sentences, decisions, context) -> None:
             )
 
 
+_THAT = re.compile(r"^that\b", re.I)
+
+
 def _find_undertakings(item, sentences, context) -> None:
     for sentence in sentences:
-        if re.match(r"^that\b", sentence, re.I) or _DECISION_START.match(sentence):
+        if _THAT.match(sentence) or _DECISION_START.match(sentence):
             continue
         if _UNDERTAKING.search(sentence) and _RECIPIENT.search(sentence):
             if re.search(

@@ -12,6 +12,10 @@ from tracker.importer.parsing.headings import (
     _looks_like_title,
     _title_case,
 )
+from tracker.importer.patterns import Guarded
+
+# modern.gov's link to an item's papers, printed after its title
+_PDF_ICON = Guarded(re.compile(r"pdf\s+icon\s+PDF", re.I), ("icon",))
 
 
 def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Heading]:
@@ -24,7 +28,7 @@ def _unnumbered_headings(lines: list[str], start: int, end: int) -> list[_Headin
             continue
         gap = index >= 2 and not lines[index - 1] and not lines[index - 2]
         after_blank = index + 1 >= end or not lines[index + 1]
-        icon = re.search(r"pdf\s+icon\s+PDF", line, re.I)
+        icon = _PDF_ICON.search(line)
         caps = (
             line.isupper() and len(line) < 120 and len(line.split()) <= 14 and not lines[index - 1]
         )
