@@ -57,6 +57,17 @@ _PASSIVE_DECISION = re.compile(
     re.I,
 )
 
+# a lettered part's marker: "(a)", "a)", "- a." (a capital alone is more often an initial)
+_LETTER_MARKER = re.compile(r"^\s*[-\u2013•·*▪●◦]?\s*\(?[a-zA-Z][.)]")
+_THAT = re.compile(r"^that\b", re.I)
+# how a part ends: a full stop or semicolon (and a colon, after RESOLVED's own line)
+_ENDS_SENTENCE = re.compile(r"[.;]\s*$")
+_ENDS_CLAUSE = re.compile(r"[.;:]\s*$")
+_ENDS_COLON = re.compile(r":\s*[-\u2013]?\s*$")
+# "Resolved to RECOMMEND:", and the same with no more than a recipient after it
+_TO_RECOMMEND = re.compile(r"^to\s+recommend\b", re.I)
+_TO_RECOMMEND_ONLY = re.compile(r"^to\s+recommend\b[^.]{0,40}$", re.I)
+
 
 def _marker_style(marker: str) -> str:
     if marker.replace(".", "").isdigit():
@@ -74,11 +85,7 @@ def _split_part(line: str) -> tuple[str | None, str, str]:
     if match:
         marker = match["p"] or match["n"] or match["d"]
         style = _marker_style(marker)
-        if (
-            style in ("letter", "upper")
-            and len(marker) == 1
-            and not re.match(r"^\s*[-\u2013•·*▪●◦]?\s*\(?[a-zA-Z][.)]", line)
-        ):
+        if style in ("letter", "upper") and len(marker) == 1 and not _LETTER_MARKER.match(line):
             return None, "plain", line
         if style == "upper" and not match["p"]:
             # "A. Smith" is a name, not a part; lettered parts are lower case or bracketed.
@@ -159,10 +166,8 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
             rest = line  # "The Panel NOTED the update and ...": the sentence is the decision
         word = (start["word"] or start["word2"] or start["word3"] or "agreed").lower()
         word = "decision" if word.startswith("outcome") else word
-        recommended = word.startswith("recommend") or bool(
-            re.match(r"^to\s+recommend\b", rest, re.I)
-        )
-        if re.match(r"^to\s+recommend\b[^.]{0,40}$", rest, re.I):
+        recommended = word.startswith("recommend") or bool(_TO_RECOMMEND.match(rest))
+        if _TO_RECOMMEND_ONLY.match(rest):
             rest = ""  # "Resolved to RECOMMEND: (to Council)" opens the recommendations
         word = "decision" if word.startswith("decision") else word
         words.append(word)
@@ -237,7 +242,7 @@ def _unworded_block(lines: list[str], index: int, *, bare: bool) -> bool:
         if later_marker is None or seen > 4 or (seen > 1 and later_marker == marker):
             break  # not a list, or the list ended and another starts
         if later_style == style and (
-            re.match(r"^that\b", later_text, re.I) or _PASSIVE_DECISION.match(later_text)
+            _THAT.match(later_text) or _PASSIVE_DECISION.match(later_text)
         ):
             return True
     return False
@@ -276,7 +281,7 @@ def _collect_block(lines: list[str], index: int, rest: str):
             else:
                 parts.append(["", rest, "plain"])
                 top_style = "plain"
-        last_ended = bool(re.search(r"[.;:]\s*$", rest)) or bool(inline)
+        last_ended = bool(_ENDS_CLAUSE.search(rest)) or bool(inline)
     while index < len(lines):
         line = lines[index]
         if not line:
@@ -285,13 +290,13 @@ def _collect_block(lines: list[str], index: int, rest: str):
         if _DECISION_START.match(line) or _LONE_NUMBER.match(line):
             break
         marker, style, text = _split_part(line)
-        starts_that = bool(re.match(r"^that\b", text, re.I))
+        starts_that = bool(_THAT.match(text))
         if marker is not None:
             if (
                 top_style == "plain"
                 and len(parts) == 1
                 and not lead
-                and re.search(r":\s*[-\u2013]?\s*$", parts[0][1])
+                and _ENDS_COLON.search(parts[0][1])
                 and len(parts[0][1]) <= 250
             ):
                 # "That the Panel:" on its own line over "a) ...": a lead-in, not a part
@@ -312,7 +317,7 @@ def _collect_block(lines: list[str], index: int, rest: str):
                 parts[-1][1] += " " + (f"({marker}) " if marker else "") + text
             else:
                 parts.append([marker, text, style])
-            last_ended = bool(re.search(r"[.;]\s*$", text))
+            last_ended = bool(_ENDS_SENTENCE.search(text))
             index += 1
             continue
         # Plain text: the first paragraph of an unnumbered block, a "That ..." paragraph,
@@ -326,10 +331,10 @@ def _collect_block(lines: list[str], index: int, rest: str):
             else:
                 parts.append(["", text, "plain"])
                 top_style = top_style or "plain"
-            last_ended = bool(re.search(r"[.;]\s*$", text))
+            last_ended = bool(_ENDS_SENTENCE.search(text))
         elif not last_ended or text[0].islower():
             parts[-1][1] += " " + text
-            last_ended = bool(re.search(r"[.;]\s*$", text))
+            last_ended = bool(_ENDS_SENTENCE.search(text))
         else:
             break
         index += 1

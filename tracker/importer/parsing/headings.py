@@ -52,6 +52,19 @@ _AGENDA_DESCRIPTION = re.compile(
     re.I,
 )
 
+_LOWER_CASE = re.compile(r"[a-z]")
+_THREE_CAPITALS = re.compile(r"[A-Z]{3}")
+_LETTER = re.compile(r"[A-Za-z]")
+_SENTENCE_START = re.compile(r"^(?:that|the\s+committee|resolved|agreed)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")
+# what follows a heading's number: "12.", "12)", "12:", "12 -"
+_THEN_DOT = re.compile(r"\s*\.")
+_THEN_BRACKET = re.compile(r"\s*\)")
+_THEN_COLON = re.compile(r"\s*:")
+_THEN_DASH = re.compile(r"\s*[-\u2013\u2014]")
+# a line leading in to a list: "... the following:", "... as follows:-"
+_LEAD_IN_END = re.compile(r"(?::\s*-?|\w-|\u2013)$")
+
 
 @dataclass
 class _Heading:
@@ -99,10 +112,10 @@ _RUN_ON_TITLE_CASE = re.compile(
 
 
 def _run_on_heading(line: str) -> re.Match | None:
-    if len(line) < 40 or not re.search(r"[a-z]", line):
+    if len(line) < 40 or not _LOWER_CASE.search(line):
         return None  # a short line, or one all in capitals, is a heading as it stands
     match = _RUN_ON_CAPS.match(line)
-    if match and re.search(r"[A-Z]{3}", match["title"]) and len(match["rest"]) >= 20:
+    if match and _THREE_CAPITALS.search(match["title"]) and len(match["rest"]) >= 20:
         return match
     match = _RUN_ON_TITLE_CASE.match(line)
     if (
@@ -145,9 +158,9 @@ def _clean_title(title: str) -> str:
 
 def _looks_like_title(title: str) -> bool:
     title = _clean_title(title)
-    if not title or not re.search(r"[A-Za-z]", title[:3] + title):
+    if not title or not _LETTER.search(title):
         return False
-    if re.match(r"^(?:that|the\s+committee|resolved|agreed)\b", title, re.I):
+    if _SENTENCE_START.match(title):
         return False
     if title.lower() in _MINOR_WORDS:
         return False  # "The" alone: a sentence cut off, not a title
@@ -189,7 +202,7 @@ _MINOR_WORDS = frozenset(
 
 def _title_case(title: str) -> bool:
     """ "Matters to be Considered in Private", "WORK PROGRAMME": a heading, not a sentence."""
-    words = re.findall(r"[A-Za-z][\w'\u2019-]*", title)
+    words = _WORD.findall(title)
     if not words or title.rstrip()[-1:] in ".;,:":
         return False
     return all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words)
@@ -206,13 +219,13 @@ def _shape(line: str, match: re.Match) -> str:
     if match["suffix"]:
         return "slash"
     after = line[match.end("number") :]
-    if re.match(r"\s*\.", after):
+    if _THEN_DOT.match(after):
         return "dot"
-    if re.match(r"\s*\)", after):
+    if _THEN_BRACKET.match(after):
         return "bracket"
-    if re.match(r"\s*:", after):
+    if _THEN_COLON.match(after):
         return "colon"
-    if re.match(r"\s*[-\u2013\u2014]", after):
+    if _THEN_DASH.match(after):
         return "dash"
     if "\t" in after[:3]:
         return "tab"
@@ -233,7 +246,7 @@ def _heading_weight(lines: list[str], index: int, start: int, title: str, shape:
     if (
         previous
         and not _title_case(title)
-        and (_DECISION_START.match(previous) or re.search(r"(?::\s*-?|\w-|\u2013)$", previous))
+        and (_DECISION_START.match(previous) or _LEAD_IN_END.search(previous))
     ):
         return 0.2
     weight = 1.0
