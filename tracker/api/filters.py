@@ -13,6 +13,8 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
 from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Resolution
@@ -128,6 +130,30 @@ class FieldsOfOneRequest(dict):
 
     def __deepcopy__(self, memo):
         return dict(self)
+
+
+class AskedFilters(DjangoFilterBackend):
+    """django-filter's backend, validating and applying only the filters the query names.
+
+    A filter the query does not name filters nothing, so its form field need not be made
+    (with its choices, the reader's querysets and its validation) on every request: most of
+    the filters' cost on a list asked with one or two of them. The same list and the same
+    400s; a filter named with a suffix (`?name_min=`) is kept as a multi-part field reads it.
+    The browsable API's form (`to_html`) still shows every filter."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        asked = list(request.query_params)
+        filterset.filters = {
+            name: used
+            for name, used in filterset.filters.items()
+            if any(key == name or key.startswith(f"{name}_") for key in asked)
+        }
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs
 
 
 def visible_choices(choices: QuerySet):

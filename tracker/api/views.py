@@ -10,7 +10,6 @@ through the same service functions as the admin and pages, so it sends the same 
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import (
     exceptions,
@@ -42,7 +41,7 @@ from tracker.api import filters as api_filters
 from tracker.api import serializers as s
 from tracker.api.caching import cached_read
 from tracker.api.conventions import Conflict
-from tracker.api.list_pages import ActionRows, AgendaItemRows, PlainRows
+from tracker.api.list_pages import ActionRows, AgendaItemRows, CountedPages, PlainRows
 from tracker.reminders.ledger import Reminder
 from tracker.site.throttles import ByClientAddress
 
@@ -92,6 +91,7 @@ class PlainRowLists:
 
     def plain_list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
+        self.paginator.django_paginator_class = CountedPages
         page = self.paginate_queryset(self.plain_rows.page_rows(queryset))
         return self.get_paginated_response(self.plain_rows.write(page, request))
 
@@ -140,7 +140,7 @@ class ChangeRules(permissions.BasePermission):
 
 class TrackerViewSet(CachedReads, AtomicWrites, viewsets.ModelViewSet):
     permission_classes = [ChangeRules]
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [api_filters.AskedFilters, StrictOrderingFilter]
     ordering_fields: list[str] = []
 
     def visible(self, user):
