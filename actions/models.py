@@ -181,16 +181,26 @@ class Resolution(models.Model):
             raise ProtectedError(refusal, set(self.actions.all()))
         return super().delete(*args, **kwargs)
 
+    def place(self) -> None:
+        """The committee and municipal year of the meeting it was resolved at."""
+        meeting = self.agenda_item.meeting
+        self.committee = meeting.committee
+        self.municipal_year = meeting.municipal_year
+
+    def give_reference(self, sequence: int) -> None:
+        """Number `sequence` of its committee and year, and the reference that says it."""
+        self.sequence = sequence
+        self.reference = (
+            f"{self.committee.reference_prefix} ({self.municipal_year.short_label}) "
+            f"{self.sequence:02d}"
+        )
+
     def save(self, *args, **kwargs):
         if not self.reference:
             with transaction.atomic():
-                meeting = self.agenda_item.meeting
-                self.committee = meeting.committee
-                self.municipal_year = meeting.municipal_year
-                self.sequence = allocate_sequence(Resolution, self.committee, self.municipal_year)
-                self.reference = (
-                    f"{self.committee.reference_prefix} ({self.municipal_year.short_label}) "
-                    f"{self.sequence:02d}"
+                self.place()
+                self.give_reference(
+                    allocate_sequence(Resolution, self.committee, self.municipal_year)
                 )
                 return super().save(*args, **kwargs)
         return super().save(*args, **kwargs)
@@ -501,6 +511,31 @@ class Action(models.Model):
         due = self.due_on if self.is_open else None
         return calendar.next_working_day(due) if due else None
 
+    def place(self) -> None:
+        """The committee and municipal year of the meeting it arose at (else this year's)."""
+        origin = self._origin_meeting()
+        if not self.committee_id and origin:
+            self.committee = origin.committee
+        if not self.municipal_year_id:
+            self.municipal_year = (
+                origin.municipal_year
+                if origin
+                else MunicipalYear.containing(self.committee.authority, today())
+            )
+
+    def give_reference(self, sequence: int) -> None:
+        """Number `sequence` of its committee and year, and the reference that says it."""
+        self.sequence = sequence
+        self.reference = (
+            f"{self.committee.reference_prefix} ({self.municipal_year.short_label}) "
+            f"A{self.sequence:02d}"
+        )
+
+    def close(self, update: "ActionUpdate", close_as: str) -> None:
+        """Closed as `close_as` by its closing `update` (not saved here)."""
+        self.status = close_as
+        self.closed_on = update.as_of
+
     def save(self, *args, **kwargs):
         # Any change may move the due date or reopen the action: start the bookmark again.
         self.next_reminder_on = self.first_reminder_on()
@@ -510,20 +545,8 @@ class Action(models.Model):
             self.agenda_item = self.resolution.agenda_item
         if not self.reference:
             with transaction.atomic():
-                origin = self._origin_meeting()
-                if not self.committee_id and origin:
-                    self.committee = origin.committee
-                if not self.municipal_year_id:
-                    self.municipal_year = (
-                        origin.municipal_year
-                        if origin
-                        else MunicipalYear.containing(self.committee.authority, today())
-                    )
-                self.sequence = allocate_sequence(Action, self.committee, self.municipal_year)
-                self.reference = (
-                    f"{self.committee.reference_prefix} ({self.municipal_year.short_label}) "
-                    f"A{self.sequence:02d}"
-                )
+                self.place()
+                self.give_reference(allocate_sequence(Action, self.committee, self.municipal_year))
                 return super().save(*args, **kwargs)
         return super().save(*args, **kwargs)
 
@@ -610,13 +633,14 @@ class ActionUpdate(models.Model):
             errors["text"] = "Say what has happened."
         if self.rag == RAG.COMPLETED and not self.closes_action:
             errors["rag"] = self.COMPLETED_BY_SIGN_OFF
+        # An action built in memory with its update (a batch checked before saving) is held
+        # to the same dates as a saved one.
+        action = self.action if self.action_id or ActionUpdate.action.is_cached(self) else None
         problem = (
-            self.action.reporting_date_problem(self.as_of)
-            if self.action_id and self.as_of
-            else None
+            action.reporting_date_problem(self.as_of) if action is not None and self.as_of else None
         )
-        if not problem and self.closes_action and self.action_id and self.as_of:
-            problem = self.action.closing_date_problem(self.as_of, update_pk=self.pk)
+        if not problem and self.closes_action and action is not None and self.as_of:
+            problem = action.closing_date_problem(self.as_of, update_pk=self.pk)
         if problem:
             errors["as_of"] = problem
         if errors:
@@ -731,7 +755,12 @@ class ExecutiveResponse(models.Model):
             implemented_on=self.implemented_on,
             impact_reviewed_on=self.impact_reviewed_on,
         )
-        if self.resolution_id and self.resolution.kind != Resolution.Kind.RECOMMENDATION:
+        resolution = (
+            self.resolution
+            if self.resolution_id or ExecutiveResponse.resolution.is_cached(self)
+            else None
+        )
+        if resolution is not None and resolution.kind != Resolution.Kind.RECOMMENDATION:
             errors["resolution"] = (
                 "Only a recommendation to the executive gets an executive response."
             )
@@ -750,11 +779,15 @@ class ExecutiveResponse(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def set_due_dates(self) -> None:
+        """The statutory response date and the impact review's, from the dates recorded."""
         self.response_due = self.due_date_for(self.referred_on)
         self.impact_review_due = (
             self.implemented_on + relativedelta(months=self.impact_review_months)
             if self.implemented_on
             else None
         )
+
+    def save(self, *args, **kwargs):
+        self.set_due_dates()
         super().save(*args, **kwargs)

@@ -43,39 +43,78 @@ def record_update(
     """
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
-        tracker_itself = by is None and by_person is None
-        if closes and not tracker_itself and not (by and action.may_sign_off(by)):
-            raise PermissionDenied(SIGN_OFF_REFUSED)
-        if rag == RAG.COMPLETED and close_as != Action.Status.COMPLETED:
-            raise ValidationError({"rag": ActionUpdate.COMPLETED_BY_SIGN_OFF})
-        if not action.is_open:
-            raise ValidationError(
-                f"{action.reference} was {action.get_status_display().lower()} on "
-                f"{action.closed_on:%-d %B %Y}; reopen it before adding updates."
-            )
-        if closes and close_as == Action.Status.COMPLETED:
-            rag = RAG.COMPLETED
-        update = ActionUpdate(
-            action=action,
-            text=text.strip(),
+        update = checked_update(
+            action,
+            text=text,
             rag=rag,
             progress=progress,
-            as_of=as_of or today(),
-            closes_action=closes,
-            recorded_by=by,
-            recorded_by_person=by_person,
+            as_of=as_of,
+            closes=closes,
+            close_as=close_as,
+            by=by,
+            by_person=by_person,
         )
-        update.full_clean()
         update._history_user = by
         update.save()
         if closes:
             if close_as not in (Action.Status.COMPLETED, Action.Status.WITHDRAWN):
                 raise ValidationError(f"An action cannot be closed as {close_as!r}.")
-            action.status = close_as
-            action.closed_on = update.as_of
+            action.close(update, close_as)
             action._history_user = by
             action.full_clean()
             action.save(update_fields=["status", "closed_on"])
+    return update
+
+
+def checked_update(
+    action: Action,
+    *,
+    text: str,
+    rag: str = "",
+    progress: int | None = None,
+    as_of: dt.date | None = None,
+    closes: bool = False,
+    close_as: str = Action.Status.COMPLETED,
+    by=None,
+    by_person: Person | None = None,
+    in_bulk: bool = False,
+) -> ActionUpdate:
+    """The update `record_update` adds, with every rule of it checked; nothing saved.
+
+    `in_bulk`: the action and the update are checked in memory, before a batch saves them
+    together (`actions.bulk_resolutions`); that related rows exist and the database's own
+    constraints are then left to the database, which refuses the whole batch.
+    """
+    tracker_itself = by is None and by_person is None
+    if closes and not tracker_itself and not (by and action.may_sign_off(by)):
+        raise PermissionDenied(SIGN_OFF_REFUSED)
+    if rag == RAG.COMPLETED and close_as != Action.Status.COMPLETED:
+        raise ValidationError({"rag": ActionUpdate.COMPLETED_BY_SIGN_OFF})
+    if not action.is_open:
+        raise ValidationError(
+            f"{action.reference} was {action.get_status_display().lower()} on "
+            f"{action.closed_on:%-d %B %Y}; reopen it before adding updates."
+        )
+    if closes and close_as == Action.Status.COMPLETED:
+        rag = RAG.COMPLETED
+    update = ActionUpdate(
+        action=action,
+        text=text.strip(),
+        rag=rag,
+        progress=progress,
+        as_of=as_of or today(),
+        closes_action=closes,
+        recorded_by=by,
+        recorded_by_person=by_person,
+    )
+    if in_bulk:
+        update.full_clean(
+            exclude=["action", "recorded_by", "recorded_by_person"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    else:
+        update.full_clean()
     return update
 
 

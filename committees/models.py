@@ -274,6 +274,19 @@ class MunicipalYear(models.Model):
 
         Officers can move the boundaries to the real annual meeting dates in the admin.
         """
+        year = cls.would_contain(authority, day)
+        if year.pk:
+            return year
+        year, _ = cls.objects.get_or_create(
+            authority=authority, start_date=year.start_date, defaults={"end_date": year.end_date}
+        )
+        return year
+
+    @classmethod
+    def would_contain(cls, authority: Authority, day: dt.date) -> "MunicipalYear":
+        """The year `containing` gives for `day`, without creating it: the saved year, or an
+        unsaved one with the dates it would be created with (for checking a batch of records
+        before anything is saved)."""
         year = cls.objects.filter(
             authority=authority, start_date__lte=day, end_date__gte=day
         ).first()
@@ -290,10 +303,7 @@ class MunicipalYear(models.Model):
             start = before.end_date + dt.timedelta(days=1)
         if after and after.start_date <= end:
             end = after.start_date - dt.timedelta(days=1)
-        year, _ = cls.objects.get_or_create(
-            authority=authority, start_date=start, defaults={"end_date": end}
-        )
-        return year
+        return cls(authority=authority, start_date=start, end_date=end)
 
 
 class CommitteeQuerySet(models.QuerySet):

@@ -1,0 +1,220 @@
+"""Many new resolutions at once, each with its action, first update and executive response:
+a council's tracker spreadsheet brought in (`tracker.workbooks`).
+
+Each one is checked when it is added, by the same rules as the single services, in the same
+order: the models' own `full_clean`, `actions.progress.checked_update` (what
+`record_update` and `sign_off` check, the reporting and closing dates included) and
+`actions.responses.checked_referral` and `decide` (what `refer_to_executive` and
+`record_decision` check). References are given in the order added, as saving them one by one
+would give them; one refused gives its numbers back, as its rolled-back savepoint would.
+
+`save` then inserts them together, and writes the history rows those services would have
+written: a resolution, action, update and response each created ("+"), and a signed-off
+action and a decided response changed ("~") after that, each by the same user. One
+`bulk_updated` announcement per model stands for the saves listeners would have heard.
+Uniqueness, check constraints and that related rows exist are left to the database, which
+refuses the whole batch (the caller then saves its rows one by one, to say which).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution, allocate_sequence
+from actions.progress import checked_update
+from actions.responses import checked_referral, decide
+from committees.history import bulk_updated
+from committees.models import Committee
+
+BATCH_SIZE = 1000  # rows per INSERT, well within any driver's limit on parameters
+RESOLUTION_RELATIONS = ["agenda_item", "committee", "municipal_year", "carried_over_from_year"]
+ACTION_RELATIONS = [
+    "committee",
+    "municipal_year",
+    "resolution",
+    "agenda_item",
+    "owner",
+    "due_back_meeting",
+    "carried_over_from_year",
+]
+
+
+@dataclass
+class NewResolution:
+    resolution: Resolution
+    action: Action | None = None
+    update: ActionUpdate | None = None
+    response: ExecutiveResponse | None = None
+    decided: bool = False  # the response was referred, then decided
+
+
+def check_resolution(resolution: Resolution) -> None:
+    """The rules a resolution is saved under, checked in memory (its item may be unsaved)."""
+    resolution.full_clean(
+        exclude=RESOLUTION_RELATIONS, validate_unique=False, validate_constraints=False
+    )
+
+
+def check_action(action: Action) -> None:
+    """The rules an action is saved under, checked in memory (its resolution may be unsaved)."""
+    action.full_clean(exclude=ACTION_RELATIONS, validate_unique=False, validate_constraints=False)
+
+
+class NewResolutions:
+    """Resolutions of one committee to be saved together; `add` checks and numbers each."""
+
+    def __init__(self, committee: Committee, *, by=None):
+        self.committee = committee
+        self.by = by
+        self.added: list[NewResolution] = []
+        self.last: dict[tuple[type, dt.date], int] = {}  # (model, year's start) -> last number
+
+    def _next(self, model, year) -> int:
+        key = (model, year.start_date)
+        if key not in self.last:
+            # A year not yet saved has no numbers yet; a saved one is asked once (and the
+            # committee locked, as one by one).
+            self.last[key] = (
+                allocate_sequence(model, self.committee, year) - 1 if year.pk is not None else 0
+            )
+        self.last[key] += 1
+        return self.last[key]
+
+    def add(
+        self,
+        resolution: Resolution,
+        *,
+        action: Action | None = None,
+        update: dict | None = None,
+        referral: dict | None = None,
+        decision: dict | None = None,
+    ) -> NewResolution:
+        """Check and number `resolution` (and its `action`, the `update` as `record_update`'s
+        arguments, the `referral` as `refer_to_executive`'s and the `decision` as
+        `record_decision`'s); a ValidationError or PermissionDenied refuses them all and
+        gives their numbers back."""
+        taken = []
+        try:
+            check_resolution(resolution)
+            resolution.place()
+            resolution.give_reference(self._next(Resolution, resolution.municipal_year))
+            taken.append((Resolution, resolution.municipal_year))
+            new = NewResolution(resolution)
+            if action is not None:
+                action.resolution = resolution
+                action.agenda_item = resolution.agenda_item
+                check_action(action)
+                action.place()
+                action.give_reference(self._next(Action, action.municipal_year))
+                taken.append((Action, action.municipal_year))
+                new.action = action
+                if update is not None:
+                    new.update = checked_update(action, by=self.by, in_bulk=True, **update)
+                    if new.update.closes_action:
+                        action.close(new.update, update.get("close_as", Action.Status.COMPLETED))
+            if referral is not None:
+                new.response = checked_referral(resolution, in_bulk=True, **referral)
+                if decision is not None:
+                    decide(new.response, in_bulk=True, **decision)
+                    new.decided = True
+        except Exception:
+            for model, year in taken:
+                self.last[(model, year.start_date)] -= 1
+            raise
+        self.added.append(new)
+        return new
+
+    def save(self) -> None:
+        """Insert everything added (the items and meetings it hangs on already saved)."""
+        if not self.added:
+            return
+        by = self.by
+        resolutions = [new.resolution for new in self.added]
+        for resolution in resolutions:
+            resolution.agenda_item = resolution.agenda_item  # saved since it was added
+            resolution.place()  # the meeting's saved year
+            resolution._history_user = by
+        Resolution.objects.bulk_create(resolutions, batch_size=BATCH_SIZE)
+        Resolution.history.bulk_history_create(
+            resolutions, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
+        )
+
+        actions = [new.action for new in self.added if new.action is not None]
+        for action in actions:
+            action.resolution = action.resolution
+            action.agenda_item = action.resolution.agenda_item
+            action.municipal_year = action.resolution.municipal_year
+            if action.owner is not None:
+                action.owner = action.owner  # a person added with the batch
+            action.next_reminder_on = action.first_reminder_on()
+            action._history_user = by
+        Action.objects.bulk_create(actions, batch_size=BATCH_SIZE)
+        closed = [action for action in actions if not action.is_open]
+        with _as_before(closed, status=Action.Status.OPEN, closed_on=None):
+            Action.history.bulk_history_create(
+                actions, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
+            )
+        Action.history.bulk_history_create(
+            closed, batch_size=BATCH_SIZE, update=True, default_user=by, default_change_reason=None
+        )
+
+        updates = [new.update for new in self.added if new.update is not None]
+        for update in updates:
+            update.action = update.action
+            update._history_user = by
+        ActionUpdate.objects.bulk_create(updates, batch_size=BATCH_SIZE)
+        ActionUpdate.history.bulk_history_create(
+            updates, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
+        )
+
+        responses = [new.response for new in self.added if new.response is not None]
+        for response in responses:
+            response.resolution = response.resolution
+            if response.responsible is not None:
+                response.responsible = response.responsible
+            response.set_due_dates()
+            response._history_user = by
+        ExecutiveResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
+        decided = [new.response for new in self.added if new.decided]
+        with _as_before(
+            decided,
+            decision=ExecutiveResponse.Decision.PENDING,
+            responded_on=None,
+            response_text="",
+        ):
+            ExecutiveResponse.history.bulk_history_create(
+                responses, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
+            )
+        ExecutiveResponse.history.bulk_history_create(
+            decided, batch_size=BATCH_SIZE, update=True, default_user=by, default_change_reason=None
+        )
+
+        for model, rows in (
+            (Resolution, resolutions),
+            (Action, actions),
+            (ActionUpdate, updates),
+            (ExecutiveResponse, responses),
+        ):
+            if rows:
+                bulk_updated.send(sender=model)
+
+
+class _as_before:
+    """Objects shown with earlier values while their first history row is written (an action
+    open before its sign-off closed it, a response pending before its decision)."""
+
+    def __init__(self, objects, **values):
+        self.objects = objects
+        self.values = values
+        self.kept = []
+
+    def __enter__(self):
+        self.kept = [{name: getattr(obj, name) for name in self.values} for obj in self.objects]
+        for obj in self.objects:
+            for name, value in self.values.items():
+                setattr(obj, name, value)
+
+    def __exit__(self, *exc):
+        for obj, kept in zip(self.objects, self.kept, strict=True):
+            for name, value in kept.items():
+                setattr(obj, name, value)
+        return False
