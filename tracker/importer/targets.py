@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
+from tracker.importer.patterns import Guarded
+
 MONTH_NAMES = [
     "january",
     "february",
@@ -86,24 +88,55 @@ SEASONS = {
 
 # A phrase naming when something is due, for finding targets inside a sentence. Longest
 # forms first so that "the next meeting on 13 February 2018" is one target, not two.
-TARGET_PHRASE = re.compile(
-    r"(?:the\s+)?(?:next|following|subsequent|first)\s+(?:[\w'&-]+\s+){0,10}?(?:meeting|committee|panel|sub-committee|session)(?:\s+meeting)?"
-    # "... on 13 February 2018", ", held on Thursday 12 October 2023"
-    r"(?:,?\s+(?:(?:to\s+be\s+)?held\s+)?(?:on|in|of)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:(?:the\s+)?"
-    + DATE_PATTERN.replace("?P<", "?P<x")
-    + r"|"
-    + _MONTH_ALT
-    + r"\s+(?:19|20)\d\d|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?))?"
-    r"(?:\s+in\s+the\s+(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?)?"
-    r"|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?"
-    r"|(?:the\s+)?" + DATE_PATTERN.replace("?P<", "?P<y") + r"(?:\s+(?:meeting|committee|panel))?"
-    r"|(?:the\s+)?"
-    + _MONTH_ALT
-    + r"\.?,?\s+(?:19|20)\d\d(?:\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session))?"
-    r"|(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d"
-    r"|(?:the|its)\s+" + _MONTH_ALT + r"\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session)"
-    r"|(?:in|within)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?(?:'|'s)?(?:\s+time)?",
-    re.I,
+TARGET_PHRASE = Guarded(
+    re.compile(
+        r"(?:the\s+)?(?:next|following|subsequent|first)\s+(?:[\w'&-]+\s+){0,10}?(?:meeting|committee|panel|sub-committee|session)(?:\s+meeting)?"
+        # "... on 13 February 2018", ", held on Thursday 12 October 2023"
+        r"(?:,?\s+(?:(?:to\s+be\s+)?held\s+)?(?:on|in|of)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:(?:the\s+)?"
+        + DATE_PATTERN.replace("?P<", "?P<x")
+        + r"|"
+        + _MONTH_ALT
+        + r"\s+(?:19|20)\d\d|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?))?"
+        r"(?:\s+in\s+the\s+(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?)?"
+        r"|(?:the\s+)?(?:new|next)\s+municipal\s+year(?:\s+of\s+(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d)?"
+        r"|(?:the\s+)?"
+        + DATE_PATTERN.replace("?P<", "?P<y")
+        + r"(?:\s+(?:meeting|committee|panel))?"
+        r"|(?:the\s+)?"
+        + _MONTH_ALT
+        + r"\.?,?\s+(?:19|20)\d\d(?:\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session))?"
+        r"|(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d"
+        r"|(?:the|its)\s+"
+        + _MONTH_ALT
+        + r"\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session)"
+        r"|(?:in|within)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?(?:'|'s)?(?:\s+time)?",
+        re.I,
+    ),
+    (
+        "next",
+        "following",
+        "subsequent",
+        "first",
+        "municipal",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "month",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+    ),
 )
 
 

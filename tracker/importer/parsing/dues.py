@@ -4,22 +4,36 @@ import calendar
 import datetime as dt
 import re
 
+from tracker.importer.patterns import Guarded
+
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
     name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_BY_DAY = re.compile(
-    r"\b(?:by|before|no\s+later\s+than)\s+(?:\w+day,?\s+)?(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-    r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b",
-    re.I,
+_BY_DAY = Guarded(
+    re.compile(
+        r"\b(?:by|before|no\s+later\s+than)\s+(?:\w+day,?\s+)?(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+        r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b",
+        re.I,
+    ),
+    ("by", "before", "later"),
+    tuple(_MONTHS),
 )
-_BY_MONTH_DAY = re.compile(
-    r"\b(?:by|before|no\s+later\s+than)\s+(?:\w+day,?\s+)?"
-    + _MONTH
-    + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b",
-    re.I,
+_BY_MONTH_DAY = Guarded(
+    re.compile(
+        r"\b(?:by|before|no\s+later\s+than)\s+(?:\w+day,?\s+)?"
+        + _MONTH
+        + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b",
+        re.I,
+    ),
+    ("by", "before", "later"),
+    tuple(_MONTHS),
 )
-_BY_END_OF = re.compile(r"\bby\s+the\s+end\s+of\s+" + _MONTH + r"(?:\s+(?P<year>\d{4}))?\b", re.I)
+_BY_END_OF = Guarded(
+    re.compile(r"\bby\s+the\s+end\s+of\s+" + _MONTH + r"(?:\s+(?P<year>\d{4}))?\b", re.I),
+    ("end",),
+    tuple(_MONTHS),
+)
 
 
 def due_from_text(text: str, held_on: dt.date | None = None) -> dt.date | None:

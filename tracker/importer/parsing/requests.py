@@ -4,7 +4,7 @@ send something, and the kind of each resolution that follows from them.
 
 import re
 
-from tracker.importer.parsing.decisions import _DECISION_START
+from tracker.importer.parsing.decisions import _DECISION_START, _collect_block
 from tracker.importer.parsing.proposal import (
     ItemProposal,
     ReportBackRequest,
@@ -147,10 +147,13 @@ _RECIPIENT = Guarded(
         "round",
     ),
 )
-_RECOMMENDATION = re.compile(
-    r"\brecommend(?:s|ed|ation|ations)?\b[^.]{0,120}\b(?:cabinet|executive|portfolio\s+holder|mayor|leader|cabinet\s+member|full\s+council|council)\b"
-    r"|\b(?:cabinet|executive|portfolio\s+holder|mayor|cabinet\s+member)\s+(?:be|is)\s+(?:recommended|asked|requested)\b",
-    re.I,
+_RECOMMENDATION = Guarded(
+    re.compile(
+        r"\brecommend(?:s|ed|ation|ations)?\b[^.]{0,120}\b(?:cabinet|executive|portfolio\s+holder|mayor|leader|cabinet\s+member|full\s+council|council)\b"
+        r"|\b(?:cabinet|executive|portfolio\s+holder|mayor|cabinet\s+member)\s+(?:be|is)\s+(?:recommended|asked|requested)\b",
+        re.I,
+    ),
+    ("recommend", "asked", "requested"),
 )
 # The committee noting, welcoming or thanking: a note however its object reads.
 _NOTING = Guarded(
@@ -268,8 +271,6 @@ _WP_LIST_LEAD = re.compile(
 
 def _find_listed_work_programme(item, lines, context) -> None:
     """Each part of a list under a lead-in that adds "the following" to the work programme."""
-    from tracker.importer.parsing.decisions import _collect_block
-
     seen = {w.topic.lower() for w in context.meeting.work_programme_requests}
     for index, line in enumerate(lines):
         if not line or not line.rstrip().endswith((":", ":-", ":\u2013")):
@@ -342,6 +343,8 @@ def _find_report_backs(item, sentences, decisions, context) -> None:
     candidates = [(text, position) for position, text in enumerate((r.text for r in decisions), 1)]
     candidates += [(s, None) for s in sentences if _REQUESTED.search(s)]
     for text, position in candidates:
+        if not TARGET_PHRASE.may_match(text):
+            continue  # no target, so no report back: the tests below are the costly ones
         if not _REPORT_BACK.search(text) or _WP_ADDED.search(text) or _WP_MERGED.search(text):
             continue
         if _PUT_OFF_WORD.search(text):
