@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from committees.models import LONDON, Committee, Deferral
-from tracker.reminders import links, notify, rules
+from tracker.reminders import links, mime, notify, rules
 from tracker.reminders.emails import absolute, render_email
 from tracker.reminders.ledger import Reminder
 
@@ -286,12 +287,22 @@ def _send(reminder: Reminder, connection) -> None:
     from its template (recording its receipts on the row); any other backend gets the email."""
     if isinstance(connection, notify.NotifyEmailBackend):
         connection.send_reminder(reminder)
-    else:
-        # Opened here, inside the attempt (a refused connection is this reminder's failure),
-        # and kept open: Django's backends close a connection they opened for one send, and
-        # a fresh SMTP session per reminder cost more than the rest of the sweep together.
-        connection.open()
-        _message(reminder, connection).send()
+        return
+    # Opened here, inside the attempt (a refused connection is this reminder's failure), and
+    # kept open: Django's backends close a connection they opened for one send, and a fresh
+    # SMTP session per reminder cost more than the rest of the sweep together.
+    connection.open()
+    if isinstance(connection, SMTPBackend):
+        # What Django's SMTP backend would send, built without its generic MIME path.
+        data = mime.message_bytes(reminder, _reply_to(reminder))
+        if data is not None:
+            recipients = [reminder.recipient_email, *reminder.cc]
+            recipients = [mime.envelope_address(a) for a in recipients if a]
+            if recipients:
+                sender = mime.envelope_address(settings.DEFAULT_FROM_EMAIL)
+                connection.connection.sendmail(sender, recipients, data)
+            return
+    _message(reminder, connection).send()
 
 
 # Messages sent over one mail-server connection before it is closed and a new one opened:
@@ -301,41 +312,65 @@ MESSAGES_PER_CONNECTION = 20
 
 class _Claims:
     """Claims the next pending reminder due at a moment: SELECT ... FOR UPDATE SKIP LOCKED of
-    one row, in the caller's transaction.
+    one row, in the caller's transaction; and marks a claimed row sent.
 
-    The statement is written once per delivery run (compiling it through the ORM cost more
-    than running it), and after the first claim it starts after the row last claimed, in the
-    claim order: rows this run has sent leave index entries behind them until PostgreSQL
-    cleans up, and scanning past all of them for every claim made a big day quadratic. A row
-    before that point that comes free again (another worker died holding it) waits for the
-    next sweep, as it would have anyway. Each claimed row gets its committee, with the
-    officer its Reply-To names, from those already read in the run."""
+    Both statements are plain SQL written once per delivery run (compiling them through the
+    ORM, or reading the row through `raw()`, cost more than running them), and after the first
+    claim the next starts after the row last claimed, in the claim order: rows this run has
+    sent leave index entries behind them until PostgreSQL cleans up, and scanning past all of
+    them for every claim made a big day quadratic. A row before that point that comes free
+    again (another worker died holding it) waits for the next sweep, as it would have anyway.
+    Each claimed row gets its committee, with the officer its Reply-To names, from those
+    already read in the run."""
 
     def __init__(self):
         self.after: tuple | None = None
         self.committees: dict = {}
         table = Reminder._meta.db_table
+        fields = Reminder._meta.concrete_fields
+        self.attnames = [f.attname for f in fields]
+        # The conversions the ORM applies to these columns (JSON text, SQLite's dates).
+        self.converters = []
+        for index, field in enumerate(fields):
+            column = field.get_col(table)
+            for convert in db_connection.ops.get_db_converters(column) + column.get_db_converters(
+                db_connection
+            ):
+                self.converters.append((index, convert, column))
+        columns = ", ".join(db_connection.ops.quote_name(f.column) for f in fields)
         lock = (
             " FOR UPDATE SKIP LOCKED"
             if db_connection.features.has_select_for_update_skip_locked
             else ""
         )
-        due = f"SELECT * FROM {table} WHERE status = %s AND next_attempt_at <= %s"
+        due = f"SELECT {columns} FROM {table} WHERE status = %s AND next_attempt_at <= %s"
         order = " ORDER BY next_attempt_at, id LIMIT 1" + lock
         self.first_sql = due + order
         self.next_sql = due + " AND (next_attempt_at, id) > (%s, %s)" + order
+        self.sent_sql = (
+            f"UPDATE {table} SET attempts = %s, status = %s, sent_at = %s, last_error = '', "
+            "delivery_receipts = %s WHERE id = %s"
+        )
+        self.at = Reminder._meta.get_field("next_attempt_at")
+        self.receipts = Reminder._meta.get_field("delivery_receipts")
 
     def next(self, moment: dt.datetime) -> Reminder | None:
-        field = Reminder._meta.get_field("next_attempt_at")
-        params = [Reminder.Status.PENDING, field.get_db_prep_value(moment, db_connection)]
+        prep = self.at.get_db_prep_value
+        params = [Reminder.Status.PENDING, prep(moment, db_connection)]
         if self.after is None:
             sql = self.first_sql
         else:
             sql = self.next_sql
-            params += [field.get_db_prep_value(self.after[0], db_connection), self.after[1]]
-        reminder = next(iter(Reminder.objects.raw(sql, params)), None)
-        if reminder is None:
+            params += [prep(self.after[0], db_connection), self.after[1]]
+        with db_connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
             return None
+        row = list(row)
+        for index, convert, column in self.converters:
+            row[index] = convert(row[index], column, db_connection)
+        reminder = Reminder.from_db(db_connection.alias, self.attnames, row)
         self.after = (reminder.next_attempt_at, reminder.pk)
         if reminder.committee_id is not None:
             committee = self.committees.get(reminder.committee_id)
@@ -347,6 +382,20 @@ class _Claims:
                 )
             reminder.committee = committee
         return reminder
+
+    def mark_sent(self, reminder: Reminder) -> None:
+        """One UPDATE of the claimed row, committed with the claim."""
+        with db_connection.cursor() as cursor:
+            cursor.execute(
+                self.sent_sql,
+                [
+                    reminder.attempts,
+                    reminder.status,
+                    self.at.get_db_prep_value(reminder.sent_at, db_connection),
+                    self.receipts.get_db_prep_value(reminder.delivery_receipts, db_connection),
+                    reminder.pk,
+                ],
+            )
 
 
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
@@ -365,7 +414,7 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
                 if connection is None:
                     connection = get_connection(fail_silently=False)
                     sent_on_connection = 0
-                outcome = _attempt(reminder, connection, moment)
+                outcome = _attempt(reminder, connection, moment, claims)
             outcomes.append(outcome)
             sent_on_connection += 1
             if (
@@ -381,7 +430,7 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
     return outcomes
 
 
-def _attempt(reminder: Reminder, connection, now: dt.datetime) -> Outcome:
+def _attempt(reminder: Reminder, connection, now: dt.datetime, claims: _Claims) -> Outcome:
     reminder.attempts += 1
     try:
         _send(reminder, connection)
@@ -416,9 +465,7 @@ def _attempt(reminder: Reminder, connection, now: dt.datetime) -> Outcome:
     reminder.status = Reminder.Status.SENT
     reminder.sent_at = now
     reminder.last_error = ""
-    reminder.save(
-        update_fields=["attempts", "status", "sent_at", "last_error", "delivery_receipts"]
-    )
+    claims.mark_sent(reminder)
     log.info("reminder %s (%s) sent", reminder.pk, reminder.rule)
     return Outcome(reminder, delivered=True)
 
