@@ -135,13 +135,14 @@ def test_plain_row_pages_give_the_serializers_json(busy, monkeypatch, role, quer
     client = client_as(busy, role)
     path = query.format(meeting=busy.december.pk)
     plain = client.get(path)
+    again = client.get(path)  # read with the page query compiled by the first
     # The same request through the model serializers (the view's fallback).
     monkeypatch.setattr(list_pages.PlainRows, "matches", lambda self, serializer: False)
     modelled = client.get(path)
 
-    assert plain.status_code == modelled.status_code == 200
+    assert plain.status_code == again.status_code == modelled.status_code == 200
     assert plain.json() == modelled.json()
-    assert plain.content == modelled.content  # keys in the same order, values written alike
+    assert plain.content == again.content == modelled.content  # keys and values alike
 
 
 def test_the_plain_rows_write_every_field_of_their_serializers():
@@ -167,13 +168,13 @@ def test_the_plain_rows_write_every_field_of_their_serializers():
 def test_plain_row_pages_refuse_what_the_serializers_refuse(busy, monkeypatch, query):
     client = client_as(busy, "staff")
     path = query.format(meeting=busy.december.pk)
-    plain = client.get(path)
+    plain, again = client.get(path), client.get(path)
     monkeypatch.setattr(list_pages.PlainRows, "matches", lambda self, serializer: False)
     modelled = client.get(path)
 
-    assert plain.status_code == modelled.status_code
+    assert plain.status_code == again.status_code == modelled.status_code
     assert plain.status_code in (400, 404)
-    assert plain.content == modelled.content
+    assert plain.content == again.content == modelled.content
 
 
 @override_settings(API_CACHE_SECONDS=0)
@@ -189,3 +190,74 @@ def test_a_page_counts_the_whole_list(busy):
     assert (third["count"], len(third["results"])) == (total, total - 50)
     assert third["next"] is None
     assert (empty["count"], empty["results"], empty["next"]) == (0, [], None)
+
+
+def plain_and_modelled(client, path: str, monkeypatch) -> tuple:
+    plain = client.get(path)
+    with monkeypatch.context() as serializers_only:
+        serializers_only.setattr(list_pages.PlainRows, "matches", lambda self, serializer: False)
+        modelled = client.get(path)
+    return plain, modelled
+
+
+@override_settings(API_CACHE_SECONDS=0)
+@pytest.mark.parametrize("name", list(LISTS))
+def test_a_page_compiled_for_one_reader_is_not_read_for_another(busy, monkeypatch, name):
+    path = path_of(name, busy)
+    seen = {}
+    for role in (*ROLES, *reversed(ROLES)):
+        plain, modelled = plain_and_modelled(client_as(busy, role), path, monkeypatch)
+        assert plain.status_code == modelled.status_code
+        assert plain.content == modelled.content, role
+        seen[role] = plain.content
+    # The readers do see different lists (a chair opens the exempt items the public sees as
+    # shells; the public sees no action of an exempt item).
+    assert len(set(seen.values())) > 1
+
+
+@override_settings(API_CACHE_SECONDS=0)
+def test_a_compiled_page_reads_the_data_as_it_is_now_and_the_day_it_is(
+    busy, monkeypatch, set_clock
+):
+    client = client_as(busy, "staff")
+    path = "/api/actions/?overdue=true&page_size=100"
+    Action.objects.create(
+        agenda_item=busy.public_item, title="Due in a fortnight", due_date=dt.date(2018, 3, 15)
+    )
+    before = client.get(path).json()
+    Action.objects.create(
+        agenda_item=busy.public_item, title="Late from the start", due_date=dt.date(2018, 2, 1)
+    )
+    plain, modelled = plain_and_modelled(client, path, monkeypatch)
+    assert plain.json()["count"] == before["count"] + 1
+    assert plain.content == modelled.content
+
+    set_clock(dt.datetime(2018, 4, 2, 10, tzinfo=LONDON))  # a month on: more are late, later
+    plain, modelled = plain_and_modelled(client, path, monkeypatch)
+    assert plain.json()["count"] == before["count"] + 2
+    assert plain.content == modelled.content
+
+
+@override_settings(API_CACHE_SECONDS=0)
+def test_a_compiled_page_follows_a_filter_to_what_it_names_now(busy, monkeypatch):
+    """The committee a slug names is looked up on every read: a page kept for it is read
+    only while the same committee, visible to the reader, has that slug."""
+    client = client_as(busy, "anonymous")
+    path = "/api/actions/?committee=childrens-services&status=open"
+    first, _ = plain_and_modelled(client, path, monkeypatch)
+    assert first.status_code == 200
+    busy.committee.is_published = False
+    busy.committee.save()
+    plain, modelled = plain_and_modelled(client, path, monkeypatch)
+    assert plain.status_code == modelled.status_code == 400
+    assert plain.content == modelled.content
+
+    # The slug now names the other committee: its actions, not the first one's.
+    busy.committee.slug = "childrens-services-old"
+    busy.committee.save()
+    busy.health.slug = "childrens-services"
+    busy.health.save()
+    Action.objects.create(committee=busy.health, title="Health's own action")
+    plain, modelled = plain_and_modelled(client, path, monkeypatch)
+    assert [row["title"] for row in plain.json()["results"]] == ["Health's own action"]
+    assert plain.content == modelled.content

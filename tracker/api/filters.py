@@ -141,10 +141,11 @@ class AskedFilters(DjangoFilterBackend):
     400s; a filter named with a suffix (`?name_min=`) is kept as a multi-part field reads it.
     The browsable API's form (`to_html`) still shows every filter."""
 
-    def filter_queryset(self, request, queryset, view):
+    def validated(self, request, view, queryset=None):
+        """The view's filter set with the asked filters, validated (a 400 if not), or None."""
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
-            return queryset
+            return None
         asked = list(request.query_params)
         filterset.filters = {
             name: used
@@ -153,7 +154,11 @@ class AskedFilters(DjangoFilterBackend):
         }
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
-        return filterset.qs
+        return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.validated(request, view, queryset)
+        return queryset if filterset is None else filterset.qs
 
 
 def visible_choices(choices: QuerySet):

@@ -10,8 +10,14 @@ serializer gives (tests/api/test_query_counts.py compares them field for field).
 rows here do not, the view uses the serializer instead (slower, never wrong).
 """
 
+import datetime as dt
+from collections import OrderedDict
+from decimal import Decimal
+
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db import connections
+from django.db.models import Count, Model, Window
 from rest_framework import serializers
 
 from actions.models import Action, Resolution
@@ -33,18 +39,127 @@ def _year_label(start_date) -> str:
     return f"{start_date.year}/{(start_date.year + 1) % 100:02d}"
 
 
+class CompiledPage:
+    """One page's query as it was compiled: its SQL, parameters, column names and the
+    converters of its columns, so that the same page can be read again without building,
+    filtering and compiling its queryset (most of an uncached read's time in Python)."""
+
+    def __init__(self, rows):
+        query = rows.query
+        self.using = rows.db
+        self.names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        compiler = query.get_compiler(self.using)
+        try:
+            self.sql, self.params = compiler.as_sql()
+        except EmptyResultSet:  # a list that matches nothing whatever the data (`none()`)
+            self.sql = None
+            return
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(columns).items())
+
+    def rows(self) -> list[dict]:
+        """The page's rows as `values()` gives them (as `ValuesIterable` reads them)."""
+        if self.sql is None:
+            return []
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched = cursor.fetchall()
+        names = self.names
+        if not self.converters:
+            return [dict(zip(names, row, strict=False)) for row in fetched]
+        out = []
+        for row in map(list, fetched):
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            out.append(dict(zip(names, row, strict=False)))
+        return out
+
+
+class CompiledPages:
+    """The page queries this process compiled, by everything their SQL depends on (see
+    `page_key`), the most recently used kept. The SQL holds no data, only the rules and the
+    request's choices, so a change to the data does not outdate it; today's date and who
+    reads are in the key, as the rules of what a reader sees depend on both."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.pages: OrderedDict[tuple, CompiledPage] = OrderedDict()
+
+    def get(self, key) -> CompiledPage | None:
+        if key is None:
+            return None
+        found = self.pages.get(key)
+        if found is not None:
+            self.pages.move_to_end(key)
+        return found
+
+    def keeper(self, key):
+        if key is None:
+            return None
+
+        def keep(compiled: CompiledPage) -> None:
+            self.pages[key] = compiled
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+        return keep
+
+
+def page_key(view, request, cleaned: dict) -> tuple | None:
+    """What a page's SQL depends on: the list, the reader (their rules: signed in, staff,
+    who), today (overdue, current chairs), the query as asked (filters, ordering, page and
+    its size) and what the filters made of it (the committee or meeting a slug or id names,
+    as the filters found it for this reader in this request). None when a filter's value is
+    of a kind not known here, so that such a page is never kept."""
+    found = []
+    for name, value in sorted(cleaned.items()):
+        if isinstance(value, Model):
+            value = (value._meta.label, value.pk)
+        elif not (value is None or isinstance(value, str | int | float | Decimal | dt.date)):
+            return None
+        found.append((name, value))
+    user = request.user
+    return (
+        type(view),
+        user.is_authenticated,
+        user.is_staff,
+        user.pk,
+        today(),
+        tuple((name, tuple(values)) for name, values in sorted(request.query_params.lists())),
+        tuple(found),
+    )
+
+
 class CountedPages(Paginator):
     """Django's paginator, but a page reads the total of the whole list in its own query
     (`COUNT(*) OVER ()` on each row) instead of a count query before it: one query and one
     scan of the matching rows instead of two. The same pages, counts and errors: a page past
     the end has no row to read the total from, and is past the end whatever the total (the
     first page excepted, which is empty when the list is). A DISTINCT list counts first, as
-    the window would count its rows before duplicates are dropped."""
+    the window would count its rows before duplicates are dropped.
+
+    Given `compiled`, the page is read with that query, compiled for the same page before
+    (`object_list` is then unused); `keep` is given the query of a page once compiled."""
+
+    def __init__(self, object_list, per_page, *, compiled=None, keep=None):
+        super().__init__(object_list, per_page)
+        self.compiled = compiled
+        self.keep = keep
 
     def page(self, number):
-        query = self.object_list.query
-        if query.distinct or query.combinator:
-            return super().page(number)
+        if self.compiled is None:
+            query = self.object_list.query
+            if query.distinct or query.combinator:
+                return super().page(number)
         try:
             if isinstance(number, float) and not number.is_integer():
                 raise ValueError
@@ -53,12 +168,17 @@ class CountedPages(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(_list_total=Window(Count("*")))[
-                bottom : bottom + self.per_page
-            ]
-        )
+        compiled = self.compiled
+        if compiled is None:
+            bottom = (number - 1) * self.per_page
+            compiled = CompiledPage(
+                self.object_list.annotate(_list_total=Window(Count("*")))[
+                    bottom : bottom + self.per_page
+                ]
+            )
+            if self.keep is not None:
+                self.keep(compiled)
+        rows = compiled.rows()
         if rows:
             self.count = rows[0]["_list_total"]
         elif number == 1:

@@ -8,6 +8,8 @@ What a user may change is decided by the rules on the models (`is_steered_by`,
 through the same service functions as the admin and pages, so it sends the same reminders.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
@@ -41,7 +43,14 @@ from tracker.api import filters as api_filters
 from tracker.api import serializers as s
 from tracker.api.caching import cached_read
 from tracker.api.conventions import Conflict
-from tracker.api.list_pages import ActionRows, AgendaItemRows, CountedPages, PlainRows
+from tracker.api.list_pages import (
+    ActionRows,
+    AgendaItemRows,
+    CompiledPages,
+    CountedPages,
+    PlainRows,
+    page_key,
+)
 from tracker.reminders.ledger import Reminder
 from tracker.site.throttles import ByClientAddress
 
@@ -76,6 +85,10 @@ class CachedReads:
         )
 
 
+# The page queries of the plain-row lists, compiled once per process (see CompiledPages).
+COMPILED_PAGES = CompiledPages()
+
+
 class PlainRowLists:
     """A list paged and written as plain rows (`list_pages`), cached as any other read.
 
@@ -90,10 +103,33 @@ class PlainRowLists:
         return cached_read(request, lambda: self.plain_list(request))
 
     def plain_list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        self.paginator.django_paginator_class = CountedPages
-        page = self.paginate_queryset(self.plain_rows.page_rows(queryset))
+        filterset = api_filters.AskedFilters().validated(request, self)
+        pages = self.paginator
+        number = request.query_params.get(pages.page_query_param) or 1
+        key = (
+            None
+            if number in pages.last_page_strings
+            else page_key(self, request, filterset.form.cleaned_data if filterset else {})
+        )
+        compiled = COMPILED_PAGES.get(key)
+        if compiled is not None:
+            pages.django_paginator_class = partial(CountedPages, compiled=compiled)
+            page = self.paginate_queryset(None)
+        else:
+            pages.django_paginator_class = partial(CountedPages, keep=COMPILED_PAGES.keeper(key))
+            page = self.paginate_queryset(self.plain_rows.page_rows(self.filtered(filterset)))
         return self.get_paginated_response(self.plain_rows.write(page, request))
+
+    def filtered(self, filterset):
+        """The list filtered by the filters already validated, then ordered as asked."""
+        queryset = self.get_queryset()
+        if filterset is not None:
+            filterset.queryset = queryset
+            queryset = filterset.qs
+        for backend in self.filter_backends:
+            if not issubclass(backend, api_filters.AskedFilters):
+                queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
