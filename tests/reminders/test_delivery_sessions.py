@@ -1,10 +1,11 @@
 """A busy day's delivery over real SMTP: one session carries many reminders (a new one every
-MESSAGES_PER_CONNECTION, and after any failure), each reminder still its own claim, and on
-PostgreSQL the commits stop waiting for the disk only while the outbox delivers."""
+MESSAGES_PER_CONNECTION, and after any failure), each reminder still its own claimed and
+committed transaction, and each message the one Django would have built."""
 
 import datetime as dt
 
 from committees.models import LONDON
+from tests.reminders.test_mime import djangos, same_boundary_and_date
 from tests.reminders.test_smtp_delivery import listener, port  # noqa: F401 (fixtures)
 from tracker.reminders import outbox
 from tracker.reminders.ledger import Reminder
@@ -65,3 +66,25 @@ def test_each_refused_reminder_closes_its_session_and_fails_alone(
     assert listener.connections == 3  # a failure closes the session; the next opens anew
     assert set(Reminder.objects.values_list("status", "attempts")) == {("failed", 1)}
     assert listener.messages == []
+
+
+def test_the_message_heard_is_the_one_django_would_have_built(
+    listener,  # noqa: F811
+    committee,
+    dev,
+):
+    reminder = pending(committee, dev, 1)[0]
+    reminder.subject = "Overdue by 1 day: action CS (17/18) A00 for Children\u2019s Services"
+    reminder.body_text = "Dear Dev Okafor,\n\nAction CS (17/18) A00 \u2013 1 day overdue.\n"
+    reminder.body_html = "<p>Dear Dev Okafor,</p>\n<p>Action \u2013 overdue.</p>"
+    reminder.cc = ["priya.shah@riverside.example"]
+    reminder.save()
+
+    outbox.deliver_due(NOW)
+
+    [heard] = listener.messages
+    assert heard["rcpt"] == ["dev.okafor@riverside.example", "priya.shah@riverside.example"]
+    assert "\r\nReply-To: priya.shah@riverside.example\r\n" in heard["data"]
+    received = heard["data"].encode() + b"\r\n"
+    reminder.refresh_from_db()
+    assert received == same_boundary_and_date(received, djangos(reminder))

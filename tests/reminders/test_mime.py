@@ -49,9 +49,11 @@ def reminder(**fields) -> Reminder:
     return Reminder(**{**values, **fields})
 
 
-def djangos(r: Reminder, reply_to: list[str]) -> bytes:
+def djangos(r: Reminder, reply_to: list[str] | None = None) -> bytes:
+    """Django's message for the reminder (Reply-To its committee's officer, unless given)."""
     message = outbox._message(r, connection=None)
-    message.reply_to = reply_to
+    if reply_to is not None:
+        message.reply_to = reply_to
     return message.message().as_bytes(linesep="\r\n")
 
 
