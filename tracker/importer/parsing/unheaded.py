@@ -28,7 +28,7 @@ _HELD_ON = Guarded(
         rf"\b(?:held|took\s+place|met|meeting)\s+(?:on\s+)?(?:the\s+)?{_WEEKDAY}?{DATE_PATTERN}",
         re.I,
     ),
-    ("held", "took", "met"),
+    ("held", "took", "met", "meeting"),
     ("19", "20"),
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
 )
