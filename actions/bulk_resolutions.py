@@ -9,8 +9,9 @@ order: the models' own `full_clean`, `actions.progress.checked_update` (what
 would give them; one refused gives its numbers back, as its rolled-back savepoint would.
 
 `save` then inserts them together, and writes the history rows those services would have
-written: a resolution, action, update and response each created ("+"), and a signed-off
-action and a decided response changed ("~") after that, each by the same user. One
+written (`committees.bulk_history`): a resolution, action, update and response each created
+("+"), and a signed-off action and a decided response changed ("~") after that, each by the
+same user. One
 `bulk_updated` announcement per model stands for the saves listeners would have heard.
 Uniqueness, check constraints and that related rows exist are left to the database, which
 refuses the whole batch (the caller then saves its rows one by one, to say which).
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution, allocate_sequence
 from actions.progress import checked_update
 from actions.responses import checked_referral, decide
+from committees.bulk_history import write_history
 from committees.history import bulk_updated
 from committees.models import Committee
 
@@ -132,11 +134,8 @@ class NewResolutions:
         for resolution in resolutions:
             resolution.agenda_item = resolution.agenda_item  # saved since it was added
             resolution.place()  # the meeting's saved year
-            resolution._history_user = by
         Resolution.objects.bulk_create(resolutions, batch_size=BATCH_SIZE)
-        Resolution.history.bulk_history_create(
-            resolutions, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
-        )
+        write_history(Resolution, [r.pk for r in resolutions], by=by)
 
         actions = [new.action for new in self.added if new.action is not None]
         for action in actions:
@@ -146,25 +145,20 @@ class NewResolutions:
             if action.owner is not None:
                 action.owner = action.owner  # a person added with the batch
             action.next_reminder_on = action.first_reminder_on()
-            action._history_user = by
         Action.objects.bulk_create(actions, batch_size=BATCH_SIZE)
-        closed = [action for action in actions if not action.is_open]
-        with _as_before(closed, status=Action.Status.OPEN, closed_on=None):
-            Action.history.bulk_history_create(
-                actions, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
-            )
-        Action.history.bulk_history_create(
-            closed, batch_size=BATCH_SIZE, update=True, default_user=by, default_change_reason=None
+        # A signed-off action was created open, then closed by its sign-off.
+        closed = [action.pk for action in actions if not action.is_open]
+        write_history(Action, [a.pk for a in actions if a.is_open], by=by)
+        write_history(
+            Action, closed, by=by, as_if={"status": Action.Status.OPEN, "closed_on": None}
         )
+        write_history(Action, closed, history_type="~", by=by)
 
         updates = [new.update for new in self.added if new.update is not None]
         for update in updates:
             update.action = update.action
-            update._history_user = by
         ActionUpdate.objects.bulk_create(updates, batch_size=BATCH_SIZE)
-        ActionUpdate.history.bulk_history_create(
-            updates, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
-        )
+        write_history(ActionUpdate, [u.pk for u in updates], by=by)
 
         responses = [new.response for new in self.added if new.response is not None]
         for response in responses:
@@ -172,21 +166,18 @@ class NewResolutions:
             if response.responsible is not None:
                 response.responsible = response.responsible
             response.set_due_dates()
-            response._history_user = by
         ExecutiveResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
-        decided = [new.response for new in self.added if new.decided]
-        with _as_before(
-            decided,
-            decision=ExecutiveResponse.Decision.PENDING,
-            responded_on=None,
-            response_text="",
-        ):
-            ExecutiveResponse.history.bulk_history_create(
-                responses, batch_size=BATCH_SIZE, default_user=by, default_change_reason=None
-            )
-        ExecutiveResponse.history.bulk_history_create(
-            decided, batch_size=BATCH_SIZE, update=True, default_user=by, default_change_reason=None
-        )
+        # A decided response was referred (pending), then decided.
+        decided = [new.response.pk for new in self.added if new.decided]
+        undecided = [new.response.pk for new in self.added if new.response and not new.decided]
+        write_history(ExecutiveResponse, undecided, by=by)
+        pending = {
+            "decision": ExecutiveResponse.Decision.PENDING,
+            "responded_on": None,
+            "response_text": "",
+        }
+        write_history(ExecutiveResponse, decided, by=by, as_if=pending)
+        write_history(ExecutiveResponse, decided, history_type="~", by=by)
 
         for model, rows in (
             (Resolution, resolutions),
@@ -196,25 +187,3 @@ class NewResolutions:
         ):
             if rows:
                 bulk_updated.send(sender=model)
-
-
-class _as_before:
-    """Objects shown with earlier values while their first history row is written (an action
-    open before its sign-off closed it, a response pending before its decision)."""
-
-    def __init__(self, objects, **values):
-        self.objects = objects
-        self.values = values
-        self.kept = []
-
-    def __enter__(self):
-        self.kept = [{name: getattr(obj, name) for name in self.values} for obj in self.objects]
-        for obj in self.objects:
-            for name, value in self.values.items():
-                setattr(obj, name, value)
-
-    def __exit__(self, *exc):
-        for obj, kept in zip(self.objects, self.kept, strict=True):
-            for name, value in kept.items():
-                setattr(obj, name, value)
-        return False

@@ -7,6 +7,7 @@ Uniqueness, check constraints and that related rows exist are left to the databa
 refuses the whole batch.
 """
 
+from committees.bulk_history import write_history
 from committees.history import bulk_updated
 from committees.models import AgendaItem
 
@@ -24,10 +25,7 @@ def add_items_in_bulk(items: list[AgendaItem], *, by=None) -> list[AgendaItem]:
         return items
     for item in items:
         item.meeting = item.meeting  # its meeting was saved after the item was made
-        item._history_user = by
     AgendaItem.objects.bulk_create(items, batch_size=1000)
-    AgendaItem.history.bulk_history_create(
-        items, batch_size=1000, default_user=by, default_change_reason=None
-    )
+    write_history(AgendaItem, [item.pk for item in items], by=by)
     bulk_updated.send(sender=AgendaItem)
     return items

@@ -600,6 +600,7 @@ class _Recorder:
             self.stale.add(self.current)
         for key, person in self.row_people:
             self.people[key] = [p for p in self.people.get(key, []) if p is not person]
+            self.known = {}
         self.added, self.counted, self.notes = [], Counter(), []
         self.row_people, self.row_items = [], []
 
@@ -728,12 +729,13 @@ class _Recorder:
 
     def _people_index(self) -> dict[str, list[Person]]:
         index: dict[str, list[Person]] = {}
+        self.known: dict[str, tuple[Person | None, bool]] = {}  # cell -> `_known` of it
         for person in Person.objects.only("pk", "name", "job_title", "organisation"):
             self._index(index, person)
         return index
 
-    @staticmethod
-    def _index(index: dict[str, list[Person]], person: Person) -> list[str]:
+    def _index(self, index: dict[str, list[Person]], person: Person) -> list[str]:
+        self.known = {}  # who a cell names may change
         keys = [_name_key(person.name)]
         if person.job_title:
             keys.append(_name_key(person.job_title))
@@ -747,6 +749,11 @@ class _Recorder:
         all; of several, the one of the committee's council if only one is."""
         if not text:
             return None, False
+        if text not in self.known:
+            self.known[text] = self._find_known(text)
+        return self.known[text]
+
+    def _find_known(self, text: str) -> tuple[Person | None, bool]:
         anyone = False
         for candidate in (text, text.split(",")[0], text.split(" - ")[0], text.split("(")[0]):
             found = {p.pk: p for p in self.people.get(_name_key(candidate), [])}

@@ -87,6 +87,36 @@ class Reading:
         ]
 
 
+class CellReader:
+    """The readers of `cells`, remembering what each value read as: a tracker repeats its
+    meeting dates, update dates and statuses thousands of times. One per sheet read (a date
+    is read against today)."""
+
+    def __init__(self):
+        self.seen: dict[tuple, object] = {}
+
+    def _remembered(self, reader, value, *args):
+        key = (reader, type(value), value, *args)
+        try:
+            return self.seen[key]
+        except KeyError:
+            found = self.seen[key] = reader(value, *args)
+            return found
+
+    def date(self, value, *, month_ends: bool = False):
+        return self._remembered(_date, value, month_ends)
+
+    def status(self, value):
+        return self._remembered(read_status, value)
+
+    def decision(self, value):
+        return self._remembered(read_decision, value)
+
+
+def _date(value, month_ends: bool):
+    return read_date(value, month_ends=month_ends)
+
+
 def read_rows(sheet: Sheet, mapping: dict[int, str] | None = None) -> Reading:
     """Find the header, propose (or take) the mapping, and read every row below it."""
     top = list(islice(sheet.rows, HEADER_SEARCH_ROWS))
@@ -109,11 +139,12 @@ def read_rows(sheet: Sheet, mapping: dict[int, str] | None = None) -> Reading:
     below = ((n, cells) for n, cells in top if n > header.row)
     seen: dict[str, int] = {}
     section_date = None  # from a title row such as "Meeting of 13 February 2018"
+    reader = CellReader()
     for number, cells in chain(below, sheet.rows):
         if all(value is None for value in cells):
             reading.blank_rows += 1
             continue
-        row, problem = read_row(number, cells, reading.mapping, section_date)
+        row, problem = read_row(number, cells, reading.mapping, section_date, reader)
         if problem is not None and problem.skipped:
             section_date = _date_in_title(cells) or section_date
         if problem is None and row.reference:
@@ -161,10 +192,15 @@ def _date_in_title(cells: list) -> dt.date | None:
 
 
 def read_row(
-    number: int, cells: list, mapping: dict[int, str], section_date: dt.date | None = None
+    number: int,
+    cells: list,
+    mapping: dict[int, str],
+    section_date: dt.date | None = None,
+    reader: CellReader | None = None,
 ) -> tuple[TrackerRow, RowProblem | None]:
     """One row under the mapping; a row with no meeting date of its own takes the date of
     the section title above it, if any."""
+    reader = reader or CellReader()
     values = {key: (cells[index] if index < len(cells) else None) for index, key in mapping.items()}
     for key, value in values.items():
         if isinstance(value, UncalculatedFormula):
@@ -183,7 +219,7 @@ def read_row(
         response=_text(values.get("response")),
         update=_text(values.get("update")),
     )
-    meeting_day, meeting_problem = read_date(values.get("meeting_date"))
+    meeting_day, meeting_problem = reader.date(values.get("meeting_date"))
     if not row.text:
         if meeting_problem is None and meeting_day is None:
             return row, RowProblem(
@@ -201,14 +237,14 @@ def read_row(
         )
     row.meeting_date = meeting_day
     for key, month_ends in (("due_date", True), ("update_date", False), ("response_date", False)):
-        day, problem = read_date(values.get(key), month_ends=month_ends)
+        day, problem = reader.date(values.get(key), month_ends=month_ends)
         if problem:
             return row, RowProblem(number, f"{LABELS[key].lower()}: {problem}")
         setattr(row, key, day)
-    status, note = read_status(values.get("status"))
+    status, note = reader.status(values.get("status"))
     if note:
         row.notes.append(f"{note}; recorded without it")
-    row.decision = read_decision(row.response) or status.decision
+    row.decision = reader.decision(row.response) or status.decision
     row.status = status
     if row.response and not row.decision:
         row.notes.append(

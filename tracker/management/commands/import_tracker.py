@@ -91,6 +91,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Rows refused ({len(outcome.refused)}):")
             for problem in outcome.refused:
                 self.stdout.write(f"  {problem}")
+        if outcome.people:
+            verb = "to be added" if dry_run else "added"
+            self.stdout.write(
+                f"People {verb} to {chosen.authority.name}'s people ({len(outcome.people)}):"
+            )
+            for person in outcome.people:
+                title = f", {person.job_title}" if person.job_title else ""
+                self.stdout.write(f"  {person.name}{title}")
         if outcome.notes:
             self.stdout.write(f"Notes ({len(outcome.notes)}):")
             for note in outcome.notes:
