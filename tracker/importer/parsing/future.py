@@ -11,7 +11,7 @@ from tracker.importer.parsing.requests import (
     _target_proposal,
 )
 from tracker.importer.parsing.text import _short
-from tracker.importer.patterns import Guarded
+from tracker.importer.patterns import Guarded, folded
 from tracker.importer.targets import find_targets
 
 # --- Future business asked for without a meeting's date --------------------------------------
@@ -104,6 +104,25 @@ _WP_CONTINUED = Guarded(
     ("continued", "taken", "picked", "carried"),
 )
 
+# Each pattern above needs a word of its first group: a text with none of them skips all seven.
+_FUTURE_WORDS = tuple(
+    sorted(
+        {
+            word
+            for pattern in (
+                _WP_REPLACED,
+                _WP_REFERRAL,
+                _WP_CONTINUED,
+                _IN_LATER_REPORTS,
+                _REPORT_BEFORE,
+                _INVITED,
+                _REPORT_MOVED,
+            )
+            for word in pattern.groups[0]
+        }
+    )
+)
+
 
 def _find_future_business(item, sentences, decisions, context) -> None:
     """Reports asked for in future reports or before the committee with no date, people
@@ -116,6 +135,10 @@ def _find_future_business(item, sentences, decisions, context) -> None:
     texts += [(sentence, None) for sentence in sentences]
     for text, position in texts:
         lowered = text.lower()
+        seen = folded(text)
+        if not any(word in seen for word in _FUTURE_WORDS):
+            _other_future_business(item, context, text, position, lowered, wp_seen, asked)
+            continue
         for pattern in (_WP_REPLACED, _WP_REFERRAL, _WP_CONTINUED):
             match = pattern.search(text)
             if match and (position is not None or pattern is not _WP_CONTINUED):
