@@ -14,6 +14,23 @@ from actions.models import Action
 from committees.models import AgendaItem, Authority, Committee, Meeting, Membership, Person
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """The test database copied from one migrated once per set of migrations
+    (tests/database_template.py), rather than migrated again in every test process."""
+    from django.test.utils import teardown_databases
+
+    from tests.database_template import setup_database
+
+    with django_db_blocker.unblock():
+        created = setup_database(verbosity=request.config.option.verbose)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(created, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture
 def authority(db):
     return Authority.objects.create(name="Riverside Borough Council", slug="riverside")
