@@ -1,5 +1,6 @@
 """Decision blocks: RESOLVED / AGREED / RECOMMENDED and their numbered, lettered or bulleted parts."""
 
+import functools
 import re
 
 from tracker.importer.parsing.proposal import ItemProposal, ResolutionProposal, _Context
@@ -79,6 +80,7 @@ def _marker_style(marker: str) -> str:
     return "letter"
 
 
+@functools.lru_cache(maxsize=4096)
 def _split_part(line: str) -> tuple[str | None, str, str]:
     """(marker, style, text) of a line: a numbered/lettered part, a bullet, or plain text."""
     match = _PART_MARKER.match(line)

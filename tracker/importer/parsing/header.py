@@ -389,10 +389,19 @@ def _labelled_header(lines: list[str]) -> _Segment | None:
 
 # A line that is only the meeting's date, perhaps with its time and place:
 # "Thursday, 19th January, 2023", "Tuesday 9 July 2024 at 6.30pm, Council Chamber".
-_DATE_LINE = re.compile(
-    rf"^(?:date\s*:?\s*)?(?:(?:meeting\s+)?held\s+(?:on\s+)?|on\s+)?{_WEEKDAY}?{_DATE_IN_HEADER}\s*,?\s*(?:(?:at|from|commencing\s+at)?\s*(?P<time>{_TIME}))?"
-    r"(?:\s*(?:,|\s+in|\s+at|[-\u2013\u2014])\s*(?P<venue>[^\n]{3,200}))?\s*\.?$",
-    re.I,
+_DATE_LINE = Guarded(
+    re.compile(
+        rf"^(?:date\s*:?\s*)?(?:(?:meeting\s+)?held\s+(?:on\s+)?|on\s+)?{_WEEKDAY}?{_DATE_IN_HEADER}\s*,?\s*(?:(?:at|from|commencing\s+at)?\s*(?P<time>{_TIME}))?"
+        r"(?:\s*(?:,|\s+in|\s+at|[-\u2013\u2014])\s*(?P<venue>[^\n]{3,200}))?\s*\.?$",
+        re.I,
+    ),
+    ("19", "20"),
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+)
+
+
+_MINUTES_WORD_LINE = re.compile(
+    r"^(?:(?:draft|public|confirmed|unconfirmed)\s+)?(?:minutes|agenda)$", re.I
 )
 
 
@@ -406,9 +415,7 @@ def _committee_then_date(lines: list[str]) -> _Segment | None:
         seen += 1
         if seen > 40:
             break
-        if re.match(
-            r"^(?:(?:draft|public|confirmed|unconfirmed)\s+)?(?:minutes|agenda)$", line, re.I
-        ):
+        if _MINUTES_WORD_LINE.match(line):
             continue  # "X Committee / Minutes / Tuesday 4 March 2025": the date is still X's
         match = _DATE_LINE.match(line) if len(line) < 300 else None
         if match and previous is not None and _committee_line(lines[previous]):

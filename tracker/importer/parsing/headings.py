@@ -1,6 +1,7 @@
 """Numbered item headings: every shape a number is printed in ("12.", "A1", "Minute 12/23",
 "RECOMMENDATION I"), and the best run of them. Imports: decisions, text."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -150,12 +151,14 @@ def _heading_from(line: str, index: int, match: re.Match, title: str, shape: str
     return _Heading(index, int(match["number"]), title, index + 1, shape, weight)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean_title(title: str) -> str:
     title = _TITLE_JUNK.sub("", title)
     title = _TITLE_JUNK.sub("", title)
     return " ".join(title.split()).strip(" :-\u2013")
 
 
+@functools.lru_cache(maxsize=4096)
 def _looks_like_title(title: str) -> bool:
     title = _clean_title(title)
     if not title or not _LETTER.search(title):
@@ -200,6 +203,7 @@ _MINOR_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_case(title: str) -> bool:
     """ "Matters to be Considered in Private", "WORK PROGRAMME": a heading, not a sentence."""
     words = _WORD.findall(title)

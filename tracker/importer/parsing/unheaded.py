@@ -7,6 +7,7 @@ import re
 from tracker.importer.parsing.header import (
     _COMMITTEE_WORD,
     _DATE_IN_HEADER,
+    _HAS_DATE,
     _WEEKDAY,
     _clean_committee,
     _header_date,
@@ -73,7 +74,7 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
         None,
     )
     dated = None
-    for pattern in (_HELD_ON, re.compile(DATE_PATTERN, re.I)):
+    for pattern in (_HELD_ON, _HAS_DATE):
         for i in top:
             match = pattern.search(lines[i]) if len(lines[i]) < 2000 else None
             if match and _PREVIOUS_MINUTES.search(lines[i][: match.start()]):
