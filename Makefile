@@ -11,8 +11,9 @@ PORT ?= 8000
 # The PostgreSQL run of the suite: the server of this machine, as in CI.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 # One pytest worker per core (pytest-xdist) for all but the `services` tests (Redis, real
-# workers, beats and browsers: tests/conftest.py), which then run one at a time. Each module
-# stays on one worker (loadscope), so a world built once per module is built once.
+# workers and beats: tests/conftest.py), which then run one at a time; they need PostgreSQL,
+# so on SQLite they are only reported as skipped. Each module stays on one worker
+# (loadscope), so a world built once per module is built once.
 PYTEST_PARALLEL ?= -n auto --dist loadscope
 
 .PHONY: install run test test-sqlite test-postgres lint lock clean bench bench-quick browser
@@ -50,11 +51,10 @@ browser:
 	fi
 
 test-sqlite: install browser
-	DATABASE_URL= $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services"
-	DATABASE_URL= $(BIN)/pytest -m services
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_PARALLEL)
 
 # In CI (CI set) PostgreSQL and Redis must be there; elsewhere their run is skipped with a note.
-test-postgres: install
+test-postgres: install browser
 	@if $(BIN)/python -m tests.services postgres redis; then \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services" && \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m services; \

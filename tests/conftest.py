@@ -194,14 +194,10 @@ def autumn_2017(set_clock):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark `services` the tests that share the machine's Redis or start real workers, beats
-    and browsers: `make test` runs the rest in parallel (pytest-xdist), then these one at a
-    time on a quiet machine, as their timings (a Redis restart mid-sweep) assume."""
+    """Mark `services` the tests that share the machine's Redis and start real workers and
+    beats: `make test` runs the rest in parallel (pytest-xdist), then these one at a time on a
+    quiet machine, as their timings (a Redis restart mid-sweep) assume. Browsers, hostile input
+    and the bookmark scenarios need nothing shared, so they run in parallel with the rest."""
     for item in items:
-        if (
-            item.get_closest_marker("redis")
-            or item.get_closest_marker("reliability")
-            or item.get_closest_marker("browser")
-            or "reminders/test_celery_worker.py" in item.nodeid
-        ):
+        if item.get_closest_marker("redis") or "reminders/test_celery_worker.py" in item.nodeid:
             item.add_marker(pytest.mark.services)
