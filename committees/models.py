@@ -58,16 +58,19 @@ def beyond_planning_horizon(**dates: dt.date | None) -> dict[str, str]:
     name) that is later than the planning horizon. Every model's `clean()` applies it to the
     dates it plans by, so the admin, the API, the pages and the importer refuse alike."""
     horizon = planning_horizon()
-    late = (
-        f"Give a date no later than {horizon:%-d %B %Y}: the tracker plans at most "
-        f"{PLANNING_HORIZON_YEARS} years ahead."
-    )
-    early = (
-        f"Give a date no earlier than {EARLIEST_DATE:%-d %B %Y}: the tracker keeps the "
-        "business of modern councils."
-    )
-    errors = {name: late for name, day in dates.items() if day and day > horizon}
-    errors.update({name: early for name, day in dates.items() if day and day < EARLIEST_DATE})
+    errors = {}
+    if any(day and day > horizon for day in dates.values()):
+        late = (
+            f"Give a date no later than {horizon:%-d %B %Y}: the tracker plans at most "
+            f"{PLANNING_HORIZON_YEARS} years ahead."
+        )
+        errors = {name: late for name, day in dates.items() if day and day > horizon}
+    if any(day and day < EARLIEST_DATE for day in dates.values()):
+        early = (
+            f"Give a date no earlier than {EARLIEST_DATE:%-d %B %Y}: the tracker keeps the "
+            "business of modern councils."
+        )
+        errors.update({name: early for name, day in dates.items() if day and day < EARLIEST_DATE})
     return errors
 
 

@@ -358,3 +358,24 @@ def test_saving_in_bulk_tells_the_api_cache_once_it_is_committed(committee, dev)
     outcome = record(read_rows(read_sheet(workbook(ROWS[:6]), "t.xlsx")), committee)
     assert len(outcome.rows) == 6
     assert version() == before + 1  # cached API answers are not served past the import
+
+
+def test_a_batch_the_database_refuses_is_saved_row_by_row_instead(world, priya, monkeypatch):
+    from django.db import IntegrityError
+
+    from actions.bulk_resolutions import NewResolutions
+
+    data = workbook(ROWS)
+    [(alone, alone_report)] = imports(world, [data], in_bulk=False, by=priya.user)
+    refusals = []
+
+    def refused(batch):
+        refusals.append(len(batch.added))
+        raise IntegrityError("duplicate key value violates unique constraint (as a race may)")
+
+    monkeypatch.setattr(NewResolutions, "save", refused)
+    [(bulk, bulk_report)] = imports(world, [data], in_bulk=True, by=priya.user)
+
+    assert refusals == [7, 3]  # the runs before and after row 10, which matches row 9's
+    assert bulk == alone, differences(bulk, alone)
+    assert bulk_report == alone_report
