@@ -15,6 +15,10 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 # so on SQLite they are only reported as skipped. Each module stays on one worker
 # (loadscope), so a world built once per module is built once.
 PYTEST_PARALLEL ?= -n auto --dist loadscope
+# Keep compiled modules (and pytest's rewritten test modules) between processes: a shell that
+# sets PYTHONDONTWRITEBYTECODE would otherwise have every test process, and every worker and
+# server the tests start, compile the project and rewrite the tests again (10 s of CPU each).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run test test-sqlite test-postgres lint lock clean bench bench-quick browser
 
