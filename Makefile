@@ -60,7 +60,7 @@ test-sqlite: install browser
 # In CI (CI set) PostgreSQL and Redis must be there; elsewhere their run is skipped with a note.
 test-postgres: install browser
 	@if $(BIN)/python -m tests.services postgres redis; then \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services" && \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(POSTGRES_SELECTION) -m "not services" && \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m services; \
 	elif [ -n "$$CI" ]; then \
 		echo "CI needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379); see README 'Services'."; \
@@ -69,6 +69,10 @@ test-postgres: install browser
 		echo "NOTE: PostgreSQL or Redis is not reachable here, so the PostgreSQL run was skipped."; \
 	fi
 
+# After the SQLite run, the PostgreSQL run leaves out the tests that cannot reach a database
+# (pytest-django refuses it to them, so the database cannot change their answer): every test
+# runs at least once, and every test that reaches the database runs on both.
+test: POSTGRES_SELECTION = --only-database-tests
 test: lint test-sqlite test-postgres
 
 # Benchmarks and the reliability suite at full size (README "Benchmarks and reliability"):
