@@ -148,11 +148,12 @@ def _decision_blocks(lines: list[str], item: ItemProposal, context: _Context):
     narrative: list[str] = []
     words: list[str] = []  # the decision words of the blocks: "resolved", "noted", ...
     # a lone "That ..." is a decision only where no RESOLVED / AGREED block says which are
-    worded = any(_DECISION_START.match(line) for line in lines if line)
+    starts = [_DECISION_START.match(line) if line else None for line in lines]
+    worded = any(starts)
     index = 0
     while index < len(lines):
         line = lines[index]
-        start = _DECISION_START.match(line) if line else None
+        start = starts[index]
         if not start and line and _unworded_block(lines, index, bare=not worded):
             # numbered parts of which one reads "That ...", or a lone "That ... be ..."
             words.append("resolved")
