@@ -20,7 +20,7 @@ PYTEST_PARALLEL ?= -n auto --dist loadscope
 # server the tests start, compile the project and rewrite the tests again (10 s of CPU each).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install run test test-sqlite test-postgres lint lock clean bench bench-quick browser
+.PHONY: install run test test-databases test-sqlite test-postgres lint lock clean bench bench-quick browser
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +73,16 @@ test-postgres: install browser
 # (pytest-django refuses it to them, so the database cannot change their answer): every test
 # runs at least once, and every test that reaches the database runs on both.
 test: POSTGRES_SELECTION = --only-database-tests
-test: lint test-sqlite test-postgres
+test: lint test-databases test-sqlite test-postgres
+
+# Each test process copies a database migrated once (tests/database_template.py); this
+# migrates SQLite's and PostgreSQL's templates side by side, one per core, before the runs.
+test-databases: install
+	@DATABASE_URL= $(BIN)/python -m tests.database_template & sqlite=$$!; status=0; \
+	if $(BIN)/python -m tests.services postgres >/dev/null 2>&1; then \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m tests.database_template || status=$$?; \
+	fi; \
+	wait $$sqlite && exit $$status
 
 # Benchmarks and the reliability suite at full size (README "Benchmarks and reliability"):
 # builds its own PostgreSQL databases (scrutiny_bench*, scrutiny_reliability), needs Redis and

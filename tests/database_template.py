@@ -58,44 +58,55 @@ def _migrate_into(connection, test_name: str, verbosity: int) -> None:
     connection.close()
 
 
-def _postgres(connection, verbosity: int) -> str:
+def _postgres_template(connection, verbosity: int) -> str:
     creation = connection.creation
-    test_name = creation._get_test_db_name()
-    template = f"{connection.settings_dict['NAME']}_migrated_{migrations_digest()}"
+    prefix = f"{connection.settings_dict['NAME']}_migrated_"
+    template = f"{prefix}{migrations_digest()}"
     with locked(template):
         with creation._nodb_cursor() as cursor:
-            cursor.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                [f"{connection.settings_dict['NAME']}_migrated_%"],
-            )
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}%"])
             existing = {row[0] for row in cursor.fetchall()}
         if template not in existing:
             building = f"{template}_building"
+            test_name = connection.settings_dict.get("TEST", {}).get("NAME")
             _migrate_into(connection, building, verbosity)
+            connection.settings_dict["TEST"]["NAME"] = test_name
             with creation._nodb_cursor() as cursor:
                 for stale in existing:
                     cursor.execute(f'DROP DATABASE IF EXISTS "{stale}"')
                 cursor.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
-        with creation._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
-            cursor.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
-    connection.settings_dict["TEST"]["NAME"] = test_name
+    return template
+
+
+def _postgres(connection, verbosity: int) -> str:
+    creation = connection.creation
+    test_name = creation._get_test_db_name()
+    template = _postgres_template(connection, verbosity)
+    with locked(template), creation._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
+        cursor.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
     return test_name
 
 
-def _sqlite(connection, verbosity: int) -> str:
-    creation = connection.creation
-    test_name = creation._get_test_db_name()
+def _sqlite_template(connection, verbosity: int) -> Path:
     template = TEMPLATES / f"sqlite-{migrations_digest()}.sqlite3"
     with locked(template.stem):
         if not template.exists():
             building = template.with_suffix(".building")
             building.unlink(missing_ok=True)
+            test_name = connection.settings_dict.get("TEST", {}).get("NAME")
             _migrate_into(connection, str(building), verbosity)
+            connection.settings_dict["TEST"]["NAME"] = test_name
             for stale in TEMPLATES.glob("sqlite-*.sqlite3"):
                 stale.unlink()
             building.rename(template)
-    connection.settings_dict["TEST"]["NAME"] = test_name
+    return template
+
+
+def _sqlite(connection, verbosity: int) -> str:
+    creation = connection.creation
+    test_name = creation._get_test_db_name()
+    template = _sqlite_template(connection, verbosity)
     if not creation.is_in_memory_db(test_name):
         Path(test_name).unlink(missing_ok=True)
     _point_at(connection, test_name)
@@ -116,3 +127,24 @@ def setup_database(verbosity: int = 0) -> list:
         test_name = _sqlite(connection, verbosity)
     _point_at(connection, test_name)
     return [(connection, old_name, True)]
+
+
+def build_template() -> str:
+    """`python -m tests.database_template`: migrate the template of DATABASE_URL's database
+    ahead of the test run, so that `make test` builds SQLite's and PostgreSQL's side by side."""
+    connection = connections["default"]
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "postgresql":
+        built = _postgres_template(connection, verbosity=0)
+    else:
+        built = str(_sqlite_template(connection, verbosity=0))
+    _point_at(connection, name)
+    return built
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    django.setup()
+    print(f"test database template ready: {build_template()}")
