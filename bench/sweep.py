@@ -15,7 +15,10 @@ On a database built by `generate_authority --scale national`, on its sweep day a
   listener counts messages and distinct Message-IDs. Then the delivery as it was before
   (a new SMTP session per message, the claim compiled per message and the committee and
   officer read per message) on the first 1,000 of the same day. Both change the database
-  for real, so what they added is deleted and the bookmarks they moved are put back.
+  for real, so what they added is deleted and the bookmarks they moved are put back;
+- what bounds a reminder over SMTP: the commit floor (single-row UPDATE + COMMIT in a loop,
+  each waiting for its WAL flush, on a scratch table) and the SMTP exchange alone (a day's
+  message sent over and over to the listener, no database).
 """
 
 import argparse
@@ -281,6 +284,9 @@ def smtp_day(res, label, day, now, legacy_sample=1000):
     worker_cpu = cpu_after[0] - cpu_before[0]
     backend_cpu = cpu_after[1] - cpu_before[1]
     plan_cpu = sum(cpu_planned) - sum(cpu_before)
+    plan_worker = cpu_planned[0] - cpu_before[0]
+    deliver_worker = cpu_after[0] - cpu_planned[0]
+    deliver_backend = cpu_after[1] - cpu_planned[1]
     chain_cpu = worker_cpu + backend_cpu + heard["cpu_seconds"]
     delivered = sum(o.delivered for o in outcomes)
     deliver_t = total_t - plan_t
@@ -309,9 +315,14 @@ def smtp_day(res, label, day, now, legacy_sample=1000):
         passed=chain_cpu < TARGET_SWEEP_SECONDS and exactly_once,
         note=f"worker {worker_cpu:.2f} s, database backend {backend_cpu:.2f} s, listener "
         f"{heard['cpu_seconds']:.2f} s; planning {plan_cpu:.2f} s of worker and backend "
-        f"({plan_cpu / max(len(planned), 1) * 1000:.2f} ms per reminder), delivering "
-        f"{(chain_cpu - plan_cpu) / max(delivered, 1) * 1000:.2f} ms per message. What the day "
-        "takes on a machine with nothing else running (commits no longer wait for the disk)",
+        f"({plan_cpu / max(len(planned), 1) * 1000:.2f} ms per reminder, of which the worker "
+        f"{plan_worker / max(len(planned), 1) * 1000:.2f} ms: rendering, links, the find), "
+        f"delivering {(chain_cpu - plan_cpu) / max(delivered, 1) * 1000:.2f} ms per message "
+        f"(worker {deliver_worker / max(delivered, 1) * 1000:.2f} ms: claim, MIME, SMTP; its "
+        f"database backend {deliver_backend / max(delivered, 1) * 1000:.2f} ms; listener "
+        f"{heard['cpu_seconds'] / max(delivered, 1) * 1000:.2f} ms). What the day would take "
+        "in CPU on a machine with nothing else running, apart from the wait for each commit's "
+        "WAL flush (the commit floor below)",
     )
     with SMTPDay(day, now) as run:
         outbox.plan(now)
@@ -332,6 +343,129 @@ def smtp_day(res, label, day, now, legacy_sample=1000):
         f"{legacy_cpu / max(sent, 1) * 1000:.2f} ms per message against "
         f"{(chain_cpu - plan_cpu) / max(delivered, 1) * 1000:.2f} ms now; the listener saw "
         f"{heard['connections']} SMTP sessions for {heard['messages']} messages",
+    )
+
+
+# --- What bounds a reminder: the commit, the SMTP exchange, the rendering -----------------
+
+FLOOR_TABLE = "bench_commit_floor"
+
+
+def commit_floor(res, label, n=2000):
+    """The claim's commit alone: `n` single-row UPDATEs, each its own transaction and COMMIT,
+    through a prepared statement on a scratch table of the bench database (dropped after).
+
+    With one connection every COMMIT waits for its own WAL flush (fdatasync): that, times
+    10,000, is the floor of a day delivered one committed claim at a time. With several
+    connections PostgreSQL flushes the WAL of the commits waiting together once (group
+    commit), which is what several workers, each with one claim per transaction, would get.
+    The asynchronous figure is for comparison only: nothing ships that way."""
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        conn.execute(
+            f"CREATE TABLE {FLOOR_TABLE} (id int PRIMARY KEY, status text, sent_at timestamptz)"
+        )
+        conn.execute(
+            f"INSERT INTO {FLOOR_TABLE} SELECT g, 'pending', NULL FROM generate_series(1, %s) g",
+            [n],
+        )
+
+    def loop(ids, synchronous=True):
+        with psycopg.connect(**params) as conn:
+            if not synchronous:
+                conn.execute("SET synchronous_commit = off")
+                conn.commit()
+            for i in ids:
+                conn.execute(
+                    f"UPDATE {FLOOR_TABLE} SET status = 'sent', sent_at = now() WHERE id = %s",
+                    [i],
+                    prepare=True,
+                )
+                conn.commit()
+
+    def timed_loop(clients, synchronous=True):
+        ids = list(range(1, n + 1))
+        threads = [
+            threading.Thread(target=loop, args=(ids[k::clients], synchronous))
+            for k in range(clients)
+        ]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return (time.perf_counter() - start) / n
+
+    try:
+        one = timed_loop(1)
+        four = timed_loop(4)
+        unsynced = timed_loop(1, synchronous=False)
+    finally:
+        with psycopg.connect(**params, autocommit=True) as conn:
+            conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW wal_sync_method")
+        method = cursor.fetchone()[0]
+    res.record(
+        f"{label}: the commit floor: one single-row UPDATE + COMMIT, one connection",
+        round(one * 1000, 2),
+        "ms per commit",
+        note=f"{n:,} prepared UPDATEs, each committed ({method} per commit); "
+        f"x 10,000 = {one * 10_000:.1f} s, the least a day of one committed claim per "
+        f"message takes on one connection, whatever else it does. Four connections at once: "
+        f"{four * 1000:.2f} ms per commit (the WAL flush shared by the commits waiting "
+        f"together); with synchronous_commit off, for comparison only (not shipped): "
+        f"{unsynced * 1000:.2f} ms; load {load_average()}",
+    )
+    return one
+
+
+def smtp_exchange(res, label, day, now, n=2000):
+    """The SMTP exchange alone: `n` messages of a day's size (MAIL, RCPT, DATA) over sessions
+    of MESSAGES_PER_CONNECTION to the listener, no database; then one long session."""
+    import smtplib
+
+    from tracker.reminders import outbox, rules
+
+    # A message as the day sends them: rendered from the first action due that day.
+    sample = outbox.address(rules.actions_overdue(day)[0], now)
+    sample.pk = 1
+    data = outbox.mime.message_bytes(sample, ["dso@bench.example"])
+    with SMTPDay(day, now) as run:
+
+        def send(per_session):
+            start, cpu = time.perf_counter(), time.process_time()
+            session, on_session = None, 0
+            for _ in range(n):
+                if session is None:
+                    session = smtplib.SMTP("127.0.0.1", run.port)
+                    on_session = 0
+                session.sendmail("scrutiny@localhost", ["owner@bench.example"], data)
+                on_session += 1
+                if on_session >= per_session:
+                    session.quit()
+                    session = None
+            if session is not None:
+                session.quit()
+            return (time.perf_counter() - start) / n, (time.process_time() - cpu) / n
+
+        wall, cpu = send(outbox.MESSAGES_PER_CONNECTION)
+        wall_one, cpu_one = send(n)
+        heard = run.listener()
+    res.record(
+        f"{label}: the SMTP exchange alone, sessions of {outbox.MESSAGES_PER_CONNECTION}",
+        round(wall * 1000, 2),
+        "ms per message",
+        note=f"{n:,} messages of {len(data):,} bytes, no database: {cpu * 1000:.2f} ms CPU "
+        f"in the sender per message; one session for all: {wall_one * 1000:.2f} ms wall, "
+        f"{cpu_one * 1000:.2f} ms CPU; listener {heard['cpu_seconds'] / (2 * n) * 1000:.2f} ms "
+        f"CPU per message, {heard['connections']} sessions; load {load_average()}",
     )
 
 
@@ -423,6 +557,8 @@ def main():
 
     if args.only_smtp:
         smtp_day(res, label, day, now)
+        commit_floor(res, label)
+        smtp_exchange(res, label, day, now)
         return
 
     # Find: rule + ledger check, after and before.
@@ -623,6 +759,8 @@ def main():
 
     if not args.skip_smtp:
         smtp_day(res, label, day, now)
+        commit_floor(res, label)
+        smtp_exchange(res, label, day, now)
 
 
 if __name__ == "__main__":
