@@ -61,13 +61,14 @@ class CompiledPage:
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(columns).items())
 
-    def rows(self) -> list[dict]:
-        """The page's rows as `values()` gives them (as `ValuesIterable` reads them)."""
+    def rows(self, params=None) -> list[dict]:
+        """The page's rows as `values()` gives them (as `ValuesIterable` reads them); with
+        `params`, of the same query with those parameters in place of its own."""
         if self.sql is None:
             return []
         connection = connections[self.using]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(self.sql, self.params if params is None else tuple(params))
             fetched = cursor.fetchall()
         names = self.names
         if not self.converters:
@@ -334,16 +335,30 @@ class AgendaItemRows(PlainRows):
     )
     resolution_fields = ("id", "reference", "number", "text", "kind")
 
+    def __init__(self):
+        # The resolutions' query, compiled once for each number of items on a page: its
+        # parameters are the items' ids and nothing else (checked when it is compiled).
+        self.resolution_queries: dict[int, CompiledPage] = {}
+
+    def resolutions_of(self, items: list[int]) -> list[dict]:
+        compiled = self.resolution_queries.get(len(items))
+        if compiled is None:
+            compiled = CompiledPage(
+                Resolution.objects.filter(agenda_item_id__in=items)
+                .order_by("position")
+                .values("agenda_item_id", *self.resolution_fields)
+            )
+            if compiled.sql is not None and tuple(compiled.params) == tuple(items):
+                self.resolution_queries[len(items)] = compiled
+            return compiled.rows()
+        return compiled.rows(params=items)
+
     def write(self, rows, request) -> list[dict]:
         rows = list(rows)
         # One query for the page's resolutions, as the serializer's prefetch reads them.
         resolutions: dict[int, list[dict]] = {r["id"]: [] for r in rows}
         if rows:
-            for res in (
-                Resolution.objects.filter(agenda_item_id__in=list(resolutions))
-                .order_by("position")
-                .values("agenda_item_id", *self.resolution_fields)
-            ):
+            for res in self.resolutions_of(list(resolutions)):
                 resolutions[res.pop("agenda_item_id")].append(res)
         out = []
         for r in rows:
