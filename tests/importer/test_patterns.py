@@ -4,6 +4,7 @@ uses, on every line, paragraph and sentence of the test minutes (and of ../share
 minutes, where present), and on the same text with the letters re.IGNORECASE folds oddly
 (dotless i, dotted capital I, long s). It found a guard that missed "meeting on 3 March"."""
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -47,7 +48,9 @@ OWN_WORDS = [
 ]
 
 
+@functools.cache
 def _texts() -> list[str]:
+    """Read when the first test asks, not when the module is collected by every worker."""
     texts = set(OWN_WORDS)
     paths = sorted(MINUTES.iterdir())
     if (SHARED / "minutes").is_dir():
@@ -65,19 +68,18 @@ def _texts() -> list[str]:
 
 
 GUARDED = _guarded()
-TEXTS = _texts()
 
 
 def test_the_importer_guards_its_costly_patterns():
     assert len(GUARDED) >= 40
-    assert len(TEXTS) > 400
+    assert len(_texts()) > 400
 
 
 @pytest.mark.parametrize("name", sorted(GUARDED))
 def test_a_guarded_pattern_finds_what_its_regex_finds(name):
     guarded = GUARDED[name]
     found = 0
-    for text in TEXTS:
+    for text in _texts():
         expected = guarded.regex.search(text)
         got = guarded.search(text)
         assert (got and got.span()) == (expected and expected.span()), (name, text)
