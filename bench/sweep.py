@@ -529,6 +529,11 @@ def main():
     parser.add_argument(
         "--only-smtp", action="store_true", help="only the day over SMTP (issue 17)"
     )
+    parser.add_argument(
+        "--day",
+        type=dt.date.fromisoformat,
+        help="the sweep day the data was built for (default: today, or the next working day)",
+    )
     args = parser.parse_args()
     setup_django(args.database)
 
@@ -545,7 +550,7 @@ def main():
     res = Results(f"sweep_{label}")
     total = Action.objects.count()
     open_count = Action.objects.open().count()
-    day = dt.date.today()
+    day = args.day or dt.date.today()
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
     now = dt.datetime.combine(day, dt.time(9), tzinfo=LONDON)
