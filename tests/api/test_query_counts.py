@@ -261,3 +261,15 @@ def test_a_compiled_page_follows_a_filter_to_what_it_names_now(busy, monkeypatch
     plain, modelled = plain_and_modelled(client, path, monkeypatch)
     assert [row["title"] for row in plain.json()["results"]] == ["Health's own action"]
     assert plain.content == modelled.content
+
+
+def test_compiled_pages_keep_only_the_most_recently_used():
+    pages = list_pages.CompiledPages(size=2)
+    first, second, third = object(), object(), object()
+    pages.keeper("first")(first)
+    pages.keeper("second")(second)
+    assert pages.get("first") is first  # now the most recently used
+    pages.keeper("third")(third)
+
+    assert (pages.get("first"), pages.get("second"), pages.get("third")) == (first, None, third)
+    assert pages.get(None) is None and pages.keeper(None) is None

@@ -11,6 +11,7 @@ rows here do not, the view uses the serializer instead (slower, never wrong).
 """
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -93,24 +94,27 @@ class CompiledPages:
     def __init__(self, size: int = 256):
         self.size = size
         self.pages: OrderedDict[tuple, CompiledPage] = OrderedDict()
+        self.lock = threading.Lock()  # a threaded server's requests share the process's pages
 
     def get(self, key) -> CompiledPage | None:
         if key is None:
             return None
-        found = self.pages.get(key)
-        if found is not None:
-            self.pages.move_to_end(key)
-        return found
+        with self.lock:
+            found = self.pages.get(key)
+            if found is not None:
+                self.pages.move_to_end(key)
+            return found
 
     def keeper(self, key):
         if key is None:
             return None
 
         def keep(compiled: CompiledPage) -> None:
-            self.pages[key] = compiled
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+            with self.lock:
+                self.pages[key] = compiled
+                self.pages.move_to_end(key)
+                while len(self.pages) > self.size:
+                    self.pages.popitem(last=False)
 
         return keep
 
