@@ -8,6 +8,10 @@ columns shown) and each row is written out directly, giving exactly the JSON the
 serializer gives (tests/api/test_query_counts.py compares them field for field). Each
 `PlainRows` names the serializer it stands for; if that serializer's fields change and the
 rows here do not, the view uses the serializer instead (slower, never wrong).
+
+A page also carries the list's total (`CountedPages`, no count query before it), and its
+query, once compiled, is kept for the process (`CompiledPages`): building and compiling the
+queryset was most of what was left of an uncached read.
 """
 
 import datetime as dt
