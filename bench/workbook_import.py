@@ -84,7 +84,7 @@ def edited_copy(data: bytes, every: int) -> tuple[bytes, int]:
     for number, row in enumerate(source["Tracker"].iter_rows(values_only=True), start=1):
         row = list(row)
         data_row = number - 3  # the title, a blank row and the headings come first
-        if data_row > 0 and data_row % every == 0 and row[6] != "Completed":
+        if data_row > 0 and data_row % every == 1 and row[6] != "Completed":
             row[6] = "Green"
             row[7] = f"{row[7]}; a month on, on track"
             row[8] = dt.datetime(2019, 12, 31)
