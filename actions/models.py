@@ -18,10 +18,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from committees import calendar
-from committees.history import TrackedQuerySet
+from committees.history import TrackedQuerySet, recorded
 from committees.models import (
     LONDON,
     AgendaItem,
@@ -123,7 +122,7 @@ class Resolution(models.Model):
         "the executive's response, into a new year.",
     )
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = ResolutionQuerySet.as_manager()
 
     class Meta:
@@ -334,7 +333,7 @@ class Action(models.Model):
     # bound: too early only costs one look; NULL (e.g. rows loaded raw) is looked at too.
     next_reminder_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["next_reminder_on"])
+    history = recorded(excluded_fields=["next_reminder_on"])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -610,7 +609,7 @@ class ActionUpdate(models.Model):
         help_text="Who recorded it without signing in (from a reminder's link).",
     )
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = ActionUpdateQuerySet.as_manager()
 
     class Meta:
@@ -715,7 +714,7 @@ class ExecutiveResponse(models.Model):
     impact_reviewed_on = models.DateField(null=True, blank=True)
     impact_notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = ExecutiveResponseQuerySet.as_manager()
 
     class Meta:

@@ -16,10 +16,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from committees import calendar
-from committees.history import TrackedQuerySet
+from committees.history import TrackedQuerySet, recorded
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -585,7 +584,7 @@ class Meeting(models.Model):
         "modern.gov id", null=True, blank=True, help_text="Set by the modern.gov sync."
     )
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
@@ -939,7 +938,7 @@ class WorkProgrammeTopic(models.Model):
         max_length=300, blank=True, help_text="What the public sees of an exempt topic."
     )
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = TopicQuerySet.as_manager()
 
     class Meta:
@@ -1123,7 +1122,7 @@ class AgendaItem(models.Model):
         "modern.gov id", null=True, blank=True, help_text="Set by the modern.gov sync."
     )
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
@@ -1272,7 +1271,7 @@ class Deferral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = recorded()
     objects = DeferralQuerySet.as_manager()
 
     class Meta:
