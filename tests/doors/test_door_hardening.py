@@ -579,9 +579,20 @@ def test_an_address_given_out_before_resets_existed_works_until_the_first_reset(
 
     given_out = f"/calendar/{signing.dumps({'person': dev.pk}, salt=FEED_SALT)}.ics"
     assert client.get(given_out).status_code == 200
-    assert feed_address_of(dev) == given_out  # never reset: the same address as before
+    shown = feed_address_of(dev)
+    assert client.get(shown).status_code == 200
     dev.reset_calendar_address()
     assert client.get(given_out).status_code == 404
+    assert client.get(shown).status_code == 404
+
+
+def test_the_calendar_address_is_the_same_every_time_it_is_shown(clock, dev, monkeypatch):
+    import time
+
+    first = feed_address_of(dev)
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert feed_address_of(dev) == first
 
 
 def test_an_officer_resets_peoples_calendar_addresses_from_the_person_admin(

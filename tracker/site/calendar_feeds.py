@@ -21,6 +21,8 @@ from actions.models import Action
 from committees.models import AgendaItem, Committee, Meeting, Person, WorkProgrammeTopic
 
 FEED_SALT = "tracker.calendar-feed"
+# Its own salt: neither kind of token can be read as the other.
+STABLE_FEED_SALT = f"{FEED_SALT}.stable"
 MEETING_LENGTH = dt.timedelta(hours=2)
 # The zone the meetings' TZID names, as RFC 5545 wants it defined in the file: Outlook does
 # not know "Europe/London" by that name, and reads the times by this definition.
@@ -51,16 +53,20 @@ def person_token(person: Person) -> str:
     data = {"person": person.pk}
     if person.calendar_address_resets:
         data["reset"] = person.calendar_address_resets
-    return signing.dumps(data, salt=FEED_SALT)
+    # Without a timestamp, so that the address is the same on every page that shows it.
+    return signing.Signer(salt=STABLE_FEED_SALT).sign_object(data, compress=True)
 
 
 def person_from_token(token: str) -> Person | None:
     """The person whose current calendar address this token is, or None: a forged token, or
     one given out before the person's address was last reset (`Person.reset_calendar_address`)."""
     try:
-        data = signing.loads(token, salt=FEED_SALT)
+        data = signing.Signer(salt=STABLE_FEED_SALT).unsign_object(token)
     except signing.BadSignature:
-        return None
+        try:  # the addresses given out before they were made stable carry a timestamp
+            data = signing.loads(token, salt=FEED_SALT)
+        except signing.BadSignature:
+            return None
     person = Person.objects.filter(pk=data.get("person")).first()
     if person is None or data.get("reset", 0) != person.calendar_address_resets:
         return None
