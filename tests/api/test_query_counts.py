@@ -13,11 +13,12 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from actions import progress
 from actions.models import RAG, Action, Resolution
 from committees.models import LONDON, AgendaItem
-from tests.builders import client_as
+from tests.builders import build_world, client_as, world_built_once_per_module
 from tracker.api import list_pages, serializers
 from tracker.api.views import ActionViewSet, AgendaItemViewSet
 
@@ -29,40 +30,54 @@ LISTS = {
 ROLES = ("staff", "chair", "stranger", "anonymous")
 
 
+BUSY_DAY = dt.datetime(2018, 3, 1, 10, tzinfo=LONDON)
+
+
+def build_busy_world():
+    """The API world, then sixty open actions of the committee, all overdue, half with RAG
+    updates, owned by the stranger's colleague; twelve more items on the December agenda
+    (four exempt), each with two resolutions. Built once for the module."""
+    world = build_world()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: BUSY_DAY)
+        for i in range(12):
+            item = AgendaItem.objects.create(
+                meeting=world.december,
+                number=30 + i,
+                position=3 + i,
+                title=f"Item {i}",
+                description=f"About item {i}.",
+                report_author=world.dev,
+                is_exempt=i % 3 == 0,
+                exempt_paragraph=AgendaItem.ExemptParagraph.FINANCIAL if i % 3 == 0 else None,
+                public_title=f"Public title {i}" if i % 3 == 0 else "",
+            )
+            for n in (1, 2):
+                Resolution.objects.create(
+                    agenda_item=item, position=n, number=str(n), text=f"Resolved {i}.{n}."
+                )
+        for i in range(60):
+            action = Action.objects.create(
+                agenda_item=world.public_item,
+                title=f"Busy action {i}",
+                owner=world.dev if i % 2 else None,
+                due_date=dt.date(2018, 1, 1) + dt.timedelta(days=i % 20) if i % 4 else None,
+                due_back_meeting=None if i % 4 else world.february,
+            )
+            if i % 2:
+                progress.record_update(
+                    action, text=f"Update {i}.", rag=(RAG.RED, RAG.AMBER)[i % 4 // 2], by=None
+                )
+    return world
+
+
+world_as_built, world = world_built_once_per_module(build_busy_world)
+
+
 @pytest.fixture
 def busy(world, set_clock):
-    """Sixty open actions of the committee, all overdue, half with RAG updates, owned by
-    the stranger's colleague; twelve more items on the December agenda (four exempt), each
-    with two resolutions."""
-    set_clock(dt.datetime(2018, 3, 1, 10, tzinfo=LONDON))
-    for i in range(12):
-        item = AgendaItem.objects.create(
-            meeting=world.december,
-            number=30 + i,
-            position=3 + i,
-            title=f"Item {i}",
-            description=f"About item {i}.",
-            report_author=world.dev,
-            is_exempt=i % 3 == 0,
-            exempt_paragraph=AgendaItem.ExemptParagraph.FINANCIAL if i % 3 == 0 else None,
-            public_title=f"Public title {i}" if i % 3 == 0 else "",
-        )
-        for n in (1, 2):
-            Resolution.objects.create(
-                agenda_item=item, position=n, number=str(n), text=f"Resolved {i}.{n}."
-            )
-    for i in range(60):
-        action = Action.objects.create(
-            agenda_item=world.public_item,
-            title=f"Busy action {i}",
-            owner=world.dev if i % 2 else None,
-            due_date=dt.date(2018, 1, 1) + dt.timedelta(days=i % 20) if i % 4 else None,
-            due_back_meeting=None if i % 4 else world.february,
-        )
-        if i % 2:
-            progress.record_update(
-                action, text=f"Update {i}.", rag=(RAG.RED, RAG.AMBER)[i % 4 // 2], by=None
-            )
+    """The busy world on 1 March 2018 at 10:00."""
+    set_clock(BUSY_DAY)
     return world
 
 
