@@ -13,11 +13,11 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 
 from committees.models import LONDON
+from tests.builders import world_built_once_per_module
 from tracker.reminders import outbox
 
 EXPECTED = Path(__file__).parent / "expected" / "term_reminders.txt"
@@ -44,10 +44,11 @@ def line(moment: dt.datetime, message) -> str:
     return f"{moment.astimezone(LONDON):%Y-%m-%d %H:%M %Z} to {','.join(message.to)}{copies}: {message.subject}"
 
 
-@pytest.fixture
-def demo(db):
-    # The slice as written: the term below is the one it was written for.
+def demo_swept_for_a_term() -> list[str]:
+    """The demo's slice as written (the term below is the one it was written for), swept
+    through the term once; what was sent. Built once for the module: it takes seconds."""
     call_command("load_demo", "--today=2026-11-22", stdout=io.StringIO())
+    return run_term()
 
 
 def run_term() -> list[str]:
@@ -64,12 +65,13 @@ def run_term() -> list[str]:
     return sent
 
 
-def test_a_term_of_the_demo_committees_sends_exactly_these_emails(demo):
-    sent = run_term()
-    assert sent == EXPECTED.read_text(encoding="utf-8").splitlines()
+swept_as_built, world = world_built_once_per_module(demo_swept_for_a_term)
 
 
-def test_sweeping_the_term_again_sends_nothing_more(demo):
-    run_term()
+def test_a_term_of_the_demo_committees_sends_exactly_these_emails(world):
+    assert world == EXPECTED.read_text(encoding="utf-8").splitlines()
+
+
+def test_sweeping_the_term_again_sends_nothing_more(world):
     mail.outbox.clear()
     assert run_term() == []
