@@ -178,6 +178,10 @@ def test_the_plain_rows_write_every_field_of_their_serializers():
         "/api/agenda-items/?meeting={meeting}&page=3&page_size=10",
         "/api/actions/?committee=no-such-committee",
         "/api/actions/?overdue=yes",
+        "/api/actions/?page=99999999999999999999",
+        "/api/actions/?page=9223372036854775807",
+        "/api/actions/?page=1&page=99999999999999999999",
+        "/api/agenda-items/?meeting={meeting}&page=99999999999999999999",
     ],
 )
 def test_plain_row_pages_refuse_what_the_serializers_refuse(busy, monkeypatch, query):

@@ -148,6 +148,10 @@ def page_key(view, request, cleaned: dict) -> tuple | None:
     )
 
 
+# Past the rows any table here will hold, and within the 64-bit offset databases take.
+PAST_ANY_LIST = 2**53
+
+
 class CountedPages(Paginator):
     """Django's paginator, but a page reads the total of the whole list in its own query
     (`COUNT(*) OVER ()` on each row) instead of a count query before it: one query and one
@@ -177,6 +181,9 @@ class CountedPages(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > PAST_ANY_LIST:
+            # No list is that long, and the database would refuse the offset as a number.
+            raise EmptyPage(self.error_messages["no_results"])
         compiled = self.compiled
         if compiled is None:
             bottom = (number - 1) * self.per_page
