@@ -405,8 +405,14 @@ class _Claims:
             import psycopg
 
             db_connection.ensure_connection()
-            with psycopg.Cursor(db_connection.connection) as cursor:
-                cursor.execute(sql, params, prepare=True)
+            # A connection told not to prepare (OPTIONS prepare_threshold None, as behind
+            # PgBouncer in transaction mode) is obeyed; errors are Django's, as elsewhere.
+            prepare = db_connection.connection.prepare_threshold is not None
+            with (
+                db_connection.wrap_database_errors,
+                psycopg.Cursor(db_connection.connection) as cursor,
+            ):
+                cursor.execute(sql, params, prepare=prepare or None)
                 return cursor.fetchone() if cursor.description else None
         with db_connection.cursor() as cursor:
             cursor.execute(sql, params)
