@@ -20,6 +20,8 @@ refuses the whole batch (the caller then saves its rows one by one, to say which
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
+
 from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution, allocate_sequence
 from actions.progress import checked_update
 from actions.responses import checked_referral, decide
@@ -38,6 +40,40 @@ ACTION_RELATIONS = [
     "due_back_meeting",
     "carried_over_from_year",
 ]
+
+
+def insert(model, objects: list) -> None:
+    """Insert `objects` as `bulk_create` does, their primary keys set. On PostgreSQL the keys
+    are drawn from the table's sequence first and the rows sent with COPY: Django's INSERT
+    of many rows costs some three times the Python time of COPY, and the server more too."""
+    if connection.vendor != "postgresql" or not objects:
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        return
+    meta = model._meta
+    fields = meta.concrete_fields
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+        for obj, key in zip(objects, keys, strict=True):
+            # As bulk_create: a relation saved after it was set gives its key now.
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            obj.pk = key
+        columns = ", ".join(quote(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for field in fields
+                    ]
+                )
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 @dataclass
@@ -134,7 +170,7 @@ class NewResolutions:
         for resolution in resolutions:
             resolution.agenda_item = resolution.agenda_item  # saved since it was added
             resolution.place()  # the meeting's saved year
-        Resolution.objects.bulk_create(resolutions, batch_size=BATCH_SIZE)
+        insert(Resolution, resolutions)
         write_history(Resolution, [r.pk for r in resolutions], by=by)
 
         actions = [new.action for new in self.added if new.action is not None]
@@ -145,7 +181,7 @@ class NewResolutions:
             if action.owner is not None:
                 action.owner = action.owner  # a person added with the batch
             action.next_reminder_on = action.first_reminder_on()
-        Action.objects.bulk_create(actions, batch_size=BATCH_SIZE)
+        insert(Action, actions)
         # A signed-off action was created open, then closed by its sign-off.
         closed = [action.pk for action in actions if not action.is_open]
         write_history(Action, [a.pk for a in actions if a.is_open], by=by)
@@ -157,7 +193,7 @@ class NewResolutions:
         updates = [new.update for new in self.added if new.update is not None]
         for update in updates:
             update.action = update.action
-        ActionUpdate.objects.bulk_create(updates, batch_size=BATCH_SIZE)
+        insert(ActionUpdate, updates)
         write_history(ActionUpdate, [u.pk for u in updates], by=by)
 
         responses = [new.response for new in self.added if new.response is not None]
@@ -166,7 +202,7 @@ class NewResolutions:
             if response.responsible is not None:
                 response.responsible = response.responsible
             response.set_due_dates()
-        ExecutiveResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
+        insert(ExecutiveResponse, responses)
         # A decided response was referred (pending), then decided.
         decided = [new.response.pk for new in self.added if new.decided]
         undecided = [new.response.pk for new in self.added if new.response and not new.decided]
