@@ -27,23 +27,47 @@ def name_key(name: str) -> str:
     return HONORIFICS.sub("", name)
 
 
+# Departments, services and bodies a lead cell names as often as a person.
+ORGANISATION = re.compile(
+    r"\b(nhs|icb|police|agency|england|trust|care|health|housing|finance|legal|highways|"
+    r"ofsted|partnership|group|authority|unit|directorate|safeguarding|education|adults?|"
+    r"children'?s|various|leader|clerk|chair|mayor|governors?|school|college|university|"
+    r"commissioners?|inspectorate|ltd|limited|plc|cic|company|foundation)\b",
+    re.IGNORECASE,
+)
+# One word of a personal name: letters, with inner apostrophes, hyphens or a full stop.
+NAME_WORD = re.compile(r"^[^\W\d_]+(?:['\u2019.-][^\W\d_]+)*\.?$")
+
+
+def _reads_as_a_post(text: str) -> bool:
+    """After a comma: "Head of Service" is a post; "Jo" (surname first) or "Cllr Al Lee"
+    (a second person) is not."""
+    return bool(text) and not HONORIFICS.match(text.lower()) and len(text.split()) > 1
+
+
 def named_person(text: str, *, organisation: str, councillor: bool = False) -> Person | None:
     """The person a cell names ("Cllr Alan Marsh", "Dev Okafor, Head of Service",
     "Dev Okafor (Head of Service)"), unsaved and checked, or None when the cell names a post,
-    a team or several people rather than one person."""
+    a team, a department or body, several people, or reads name-last ("Bell, Jo"): those
+    stay as the spreadsheet's words on the action rather than becoming a person."""
+    if "\n" in text.strip() or "\r" in text.strip():  # a name on each line: several people
+        return None
     text = " ".join(text.split())
     name, job_title = text, ""
     for mark in (",", " - ", "("):
         if mark in text:
             name, _, job_title = text.partition(mark)
             job_title = job_title.strip().rstrip(")").strip()
+            if mark == "," and not _reads_as_a_post(job_title):
+                return None
             break
     name = name.strip()
     is_councillor = councillor or bool(COUNCILLOR.match(name))
     name = COUNCILLOR.sub("", name).strip()
-    if not name_key(name) or NOT_ONE_PERSON.search(name) or not re.search(r"[^\W\d_]", name):
+    words = name.split()
+    if not 2 <= len(words) <= 5 or NOT_ONE_PERSON.search(name) or ORGANISATION.search(name):
         return None
-    if len(name.split()) > 5:
+    if not all(NAME_WORD.match(word) for word in words):
         return None
     person = Person(
         name=name[:200],

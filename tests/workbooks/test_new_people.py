@@ -147,3 +147,44 @@ def test_the_command_lists_the_people_it_adds(committee, dev, write, capsys):
         out,
     ), out
     assert not Person.objects.filter(name="Jo Bell").exists()
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Housing",
+        "Public Health",
+        "NHS England",
+        "Environment Agency",
+        "Children's Social Care",
+        "Police",
+        "Various",
+        "Bell, Jo",  # surname first: which is the name is a guess
+        "Smith, John - Head of Housing",
+        "Cllr Jo Bell, Cllr Al Lee",  # two people
+    ],
+)
+def test_a_body_a_name_last_or_two_names_adds_nobody(committee, dev, cell):
+    result = save(committee, sheet([row("CS1", "Report on staffing", cell)]))
+
+    assert result.people == []
+    assert Action.objects.get().owner is None
+    assert f"Lead in the council's tracker spreadsheet: {cell}" in Action.objects.get().description
+
+
+def test_two_names_on_two_lines_of_one_cell_add_nobody(committee, dev):
+    result = save(committee, sheet([row("CS1", "Report on staffing", "Jo Bell\nAl Lee")]))
+
+    assert result.people == []
+    assert "spreadsheet: Jo Bell; Al Lee" in Action.objects.get().description
+
+
+def test_a_namesake_of_another_council_is_not_made_the_owner(committee, dev):
+    hillside = Person.objects.create(name="Jo Bell", organisation="Hillside District Council")
+
+    result = save(committee, sheet([row("CS1", "Report on staffing", "Jo Bell")]))
+
+    owner = Action.objects.get().owner
+    assert owner != hillside
+    assert (owner.name, owner.organisation) == ("Jo Bell", "Riverside Borough Council")
+    assert [p.name for p in result.people] == ["Jo Bell"]

@@ -756,7 +756,12 @@ class _Recorder:
     def _find_known(self, text: str) -> tuple[Person | None, bool]:
         anyone = False
         for candidate in (text, text.split(",")[0], text.split(" - ")[0], text.split("(")[0]):
-            found = {p.pk: p for p in self.people.get(_name_key(candidate), [])}
+            # A namesake of another council is someone else: never the owner of ours.
+            found = {
+                p.pk: p
+                for p in self.people.get(_name_key(candidate), [])
+                if p.organisation in ("", self.council)
+            }
             if len(found) == 1:
                 return next(iter(found.values())), True
             anyone = anyone or bool(found)

@@ -164,6 +164,13 @@ def read_rows(sheet: Sheet, mapping: dict[int, str] | None = None) -> Reading:
     return reading
 
 
+def _names(value) -> str:
+    """A lead or portfolio holder cell on one line; names on lines of their own stay apart
+    ("Jo Bell; Al Lee"), so that two people are never read as one."""
+    lines = (" ".join(line.split()) for line in _text(value).splitlines())
+    return "; ".join(line for line in lines if line)
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -214,8 +221,8 @@ def read_row(
         reference=" ".join(_text(values.get("reference")).split())[:40],
         subject=" ".join(_text(values.get("subject")).split())[:300],
         text=_text(values.get("text")),
-        lead=" ".join(_text(values.get("lead")).split())[:200],
-        portfolio_holder=" ".join(_text(values.get("portfolio_holder")).split())[:200],
+        lead=_names(values.get("lead"))[:200],
+        portfolio_holder=_names(values.get("portfolio_holder"))[:200],
         response=_text(values.get("response")),
         update=_text(values.get("update")),
     )
