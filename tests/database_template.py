@@ -23,8 +23,10 @@ TEMPLATES = ROOT / "var" / "test-databases"
 
 
 def migrations_digest() -> str:
-    """Changes whenever any migration of the project, or Django itself, changes."""
+    """Changes whenever any migration of the project, or any locked package (Django's and the
+    other apps' migrations), changes."""
     digest = hashlib.sha256(django.__version__.encode())
+    digest.update((ROOT / "requirements.lock").read_bytes())
     for path in sorted(ROOT.glob("**/migrations/*.py")):
         if ".venv" in path.parts:
             continue
