@@ -20,7 +20,7 @@ refuses the whole batch (the caller then saves its rows one by one, to say which
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, models, router
 
 from actions.models import Action, ActionUpdate, ExecutiveResponse, Resolution, allocate_sequence
 from actions.progress import checked_update
@@ -64,14 +64,35 @@ def insert(model, objects: list) -> None:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
             obj.pk = key
         columns = ", ".join(quote(field.column) for field in fields)
+        prepared = [_preparer(field, db) for field in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objects:
-                copy.write_row(
-                    [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
-                )
+                copy.write_row([prepare(obj) for prepare in prepared])
     for obj in objects:
         obj._state.adding = False
         obj._state.db = db.alias
+
+
+def _preparer(field, db):
+    """How a field's value is made ready for the database: as Django prepares it, with two
+    short cuts that give the same values: a text field's value as text (what `to_python` of
+    a CharField or TextField does) and a relation's key as it is held (an integer key)."""
+    name = field.attname
+    if type(field) in (models.CharField, models.TextField):
+
+        def text(obj):
+            value = getattr(obj, name)
+            return value if value is None or type(value) is str else str(value)
+
+        return text
+    if field.is_relation and isinstance(field.target_field, models.AutoField):
+
+        def key(obj):
+            value = getattr(obj, name)
+            return value if value is None or type(value) is int else int(value)
+
+        return key
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), db)
 
 
 @dataclass
