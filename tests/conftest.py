@@ -20,15 +20,13 @@ def django_db_setup(
 ):
     """The test database copied from one migrated once per set of migrations
     (tests/database_template.py), rather than migrated again in every test process."""
-    from django.test.utils import teardown_databases
-
-    from tests.database_template import setup_database
+    from tests.database_template import setup_database, teardown_database
 
     with django_db_blocker.unblock():
         created = setup_database(verbosity=request.config.option.verbose)
     yield
     with django_db_blocker.unblock():
-        teardown_databases(created, verbosity=request.config.option.verbose)
+        teardown_database(created, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture

@@ -131,6 +131,24 @@ def setup_database(verbosity: int = 0) -> list:
     return [(connection, old_name, True)]
 
 
+def teardown_database(created: list, verbosity: int = 0) -> None:
+    """Drop the test database. On PostgreSQL a session still open on it at the end (a live
+    server's request thread keeps its connection until it is collected) is ended first,
+    or DROP DATABASE would refuse: the database is thrown away either way."""
+    from django.test.utils import teardown_databases
+
+    for connection, _old_name, _destroy in created:
+        if connection.vendor == "postgresql":
+            name = connection.settings_dict["NAME"]
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [name],
+                )
+    teardown_databases(created, verbosity=verbosity)
+
+
 def build_template() -> str:
     """`python -m tests.database_template`: migrate the template of DATABASE_URL's database
     ahead of the test run, so that `make test` builds SQLite's and PostgreSQL's side by side."""
