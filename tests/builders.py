@@ -7,10 +7,14 @@ a test can search every response for it.
 
 import copy
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -280,3 +284,15 @@ def walk(client, url: str) -> list[dict]:
         rows.extend(response.data["results"])
         url = response.data["next"]
     return rows
+
+
+def from_a_shell(*args: str) -> subprocess.CompletedProcess:
+    """`manage.py ARGS` as typed at a shell: a fresh process, a clean environment, DEBUG on."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

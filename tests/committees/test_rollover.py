@@ -3,13 +3,9 @@ yet considered carried into it (their deferrals with them), and the annual meeti
 changes, through `actions.rollover.roll_over` as the command and the page call it."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -29,6 +25,7 @@ from committees.models import (
 )
 from committees.outcomes import withdraw_topic
 from committees.programme import add_topic, merge_topics
+from tests.builders import from_a_shell
 
 Status = WorkProgrammeTopic.Status
 # Monday 21 May 2018, after the annual meeting: every meeting of 2017/18 has taken place.
@@ -515,14 +512,7 @@ def test_the_command_refuses_an_annual_meeting_that_is_not_a_real_date():
 
 @pytest.mark.parametrize("day", ["31/02/2027", "2027-02-31"])
 def test_from_a_shell_a_bad_annual_meeting_is_one_line_and_exit_status_2(day):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "rollover_year", "2027/28", "--annual-meeting", day],
-        cwd=settings.BASE_DIR,
-        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = from_a_shell("rollover_year", "2027/28", "--annual-meeting", day)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == (

@@ -4,10 +4,7 @@ modern.gov page of the officers' admin."""
 import datetime as dt
 import functools
 import io
-import os
 import socket
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -15,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from committees.models import AgendaItem, Authority, Committee, Meeting
 from config.celery import app
+from tests.builders import from_a_shell
 from tests.moderngov.conftest import HEALTH
 from tracker.moderngov import sync as sync_module
 from tracker.moderngov.client import WebService
@@ -125,14 +123,7 @@ def test_the_command_refuses_what_it_cannot_do_and_says_why(args, said, riversid
     ],
 )
 def test_from_a_shell_a_bad_argument_is_one_line_and_exit_status_2(args, said):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "sync_moderngov", "--authority", "riverside", *args],
-        cwd=settings.BASE_DIR,
-        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = from_a_shell("sync_moderngov", "--authority", "riverside", *args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == f"manage.py sync_moderngov: {said}"

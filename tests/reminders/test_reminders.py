@@ -9,10 +9,7 @@ Europe/London (REMINDER_HOUR), whatever the season.
 
 import datetime as dt
 import io
-import os
 import smtplib
-import subprocess
-import sys
 import threading
 from zoneinfo import ZoneInfo
 
@@ -36,6 +33,7 @@ from committees.models import (
     WorkProgrammeTopic,
 )
 from committees.reports import record_report_submitted
+from tests.builders import from_a_shell
 from tracker.reminders import outbox
 from tracker.reminders.ledger import Reminder
 
@@ -782,14 +780,7 @@ def test_send_reminders_rejects_a_garbled_now(db):
 
 
 def test_from_a_shell_a_garbled_now_is_one_line_and_exit_status_2():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "send_reminders", "--now", "2018-02-31T09:00"],
-        cwd=settings.BASE_DIR,
-        env={"PATH": os.environ["PATH"], "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = from_a_shell("send_reminders", "--now", "2018-02-31T09:00")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == (
