@@ -45,6 +45,8 @@ OWN_WORDS = [
     "Officers would circulate the figures by 31 March 2026 and the plan by June 14, 2026.",
     "The survey is to be finished by the end of June 2026.",
     "Members asked about the budget ... view the full minutes text for item 12.",
+    "The meeting commenced at 7.00 pm.",
+    "Members agreed a review of library opening hours for the work programme.",
 ]
 
 

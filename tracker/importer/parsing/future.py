@@ -55,6 +55,9 @@ _REPORT_BEFORE = Guarded(
         re.I,
     ),
     ("report", "update", "briefing", "presentation"),
+    ("requested", "asked", "agreed", "proposed", "recommended"),
+    ("brought", "presented", "submitted", "made", "given", "taken"),
+    ("committee", "panel", "board", "meeting"),
 )
 # "The Cabinet Member be invited to attend a future meeting", "... would be invited to attend"
 _INVITED = Guarded(
@@ -187,16 +190,34 @@ _LATER_MEETING = re.compile(
 )
 # "school exclusions would be considered at a future meeting", "a review of social isolation
 # for the work programme"
-_WP_FUTURE_MEETING = re.compile(
-    r"^(?:that\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|would\s+be|will\s+be|should\s+be|to\s+be)\s+"
-    r"(?:considered|discussed|scrutinised|scrutinized|examined|looked\s+at|reviewed|added)\s+(?:at|to)\s+"
-    r"(?P<target>(?:a|the)\s+(?:future|later|subsequent|forthcoming)\s+meeting[^.;]{0,60})",
-    re.I,
+_WP_FUTURE_MEETING = Guarded(
+    re.compile(
+        r"^(?:that\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|would\s+be|will\s+be|should\s+be|to\s+be)\s+"
+        r"(?:considered|discussed|scrutinised|scrutinized|examined|looked\s+at|reviewed|added)\s+(?:at|to)\s+"
+        r"(?P<target>(?:a|the)\s+(?:future|later|subsequent|forthcoming)\s+meeting[^.;]{0,60})",
+        re.I,
+    ),
+    ("meeting",),
+    ("future", "later", "subsequent", "forthcoming"),
+    (
+        "considered",
+        "discussed",
+        "scrutinised",
+        "scrutinized",
+        "examined",
+        "looked",
+        "reviewed",
+        "added",
+    ),
 )
-_WP_FOR = re.compile(
-    r"\b(?:a|an)\s+(?:review|inquiry|investigation|item|session|topic)\s+(?:of|into|on)\s+(?P<topic>[^.;]{3,150}?)\s+"
-    r"(?:for|to\s+be\s+added\s+to|on)\s+(?:the\s+|its\s+)?(?:forward\s+)?work\s+programme",
-    re.I,
+_WP_FOR = Guarded(
+    re.compile(
+        r"\b(?:a|an)\s+(?:review|inquiry|investigation|item|session|topic)\s+(?:of|into|on)\s+(?P<topic>[^.;]{3,150}?)\s+"
+        r"(?:for|to\s+be\s+added\s+to|on)\s+(?:the\s+|its\s+)?(?:forward\s+)?work\s+programme",
+        re.I,
+    ),
+    ("programme",),
+    ("review", "inquiry", "investigation", "item", "session", "topic"),
 )
 _ASKED_OR_AGREED = Guarded(
     re.compile(r"\b(?:agreed|requested|asked|resolved|decided)\b", re.I),

@@ -81,9 +81,13 @@ _LABELLED = re.compile(
     re.I,
 )
 _TIME_RE = re.compile(_TIME, re.I)
-_TIME_SENTENCE = re.compile(
-    rf"\b(?:meeting|committee|panel)\s+(?:opened|commenced|started|began|convened)\s+at\s+(?P<time>{_TIME})",
-    re.I,
+_TIME_SENTENCE = Guarded(
+    re.compile(
+        rf"\b(?:meeting|committee|panel)\s+(?:opened|commenced|started|began|convened)\s+at\s+(?P<time>{_TIME})",
+        re.I,
+    ),
+    ("opened", "commenced", "started", "began", "convened"),
+    ("meeting", "committee", "panel"),
 )
 _END_OF_MINUTES = re.compile(
     r"^\(?(?:note:\s*)?the\s+meeting\s+(?:finished|closed|ended|concluded|terminated|rose|opened\s+at.*(?:closed|ended|finished))\b"

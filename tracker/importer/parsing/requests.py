@@ -81,18 +81,37 @@ _WP_SCHEDULED = Guarded(
     ("scheduled", "programmed", "timetabled", "considered"),
 )
 _WP_CONTEXT = Guarded(
-    re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I), ("work",), ("for",)
+    re.compile(rf"{_WORK_PROGRAMME}\s+for\s+(?P<target>[^.;,]{{3,120}})", re.I),
+    ("work",),
+    ("for",),
+    ("plan", "program", "schedule"),
 )
 
-_REPORT_BACK = re.compile(
-    r"\b(?:report(?:ed|ing)?\s+back|come\s+back|come\s+to\s+(?:this|the|a\s+future)\s+(?:committee|panel|board|sub-committee)|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
-    r"|be\s+(?:presented|reported|brought|submitted|considered|provided|received)\b"
-    r"|receive[sd]?\s+(?:a|an|the|further|regular|another)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)"
-    r"|(?:report|update|briefing|presentation)\s+(?:be|to\s+be|would\s+be|is\s+to\s+be)\s+(?:brought|submitted|presented|provided|made|given)"
-    r"|(?:report|update)\s+(?:back\s+)?to\s+(?:the|a|this|its)\s+(?:next|future|following|\w+\s+\d{4})\s+(?:meeting|committee|panel)"
-    r"|would\s+(?:prepare|bring|present|provide|submit)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing)"
-    r"|\b(?:request|requests|requested|ask\s+for|asks\s+for|asked\s+for)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
-    re.I,
+_REPORT_BACK = Guarded(
+    re.compile(
+        r"\b(?:report(?:ed|ing)?\s+back|come\s+back|come\s+to\s+(?:this|the|a\s+future)\s+(?:committee|panel|board|sub-committee)|brought\s+back|return(?:ed)?\s+to\s+(?:the\s+)?(?:committee|panel|sub-committee)"
+        r"|be\s+(?:presented|reported|brought|submitted|considered|provided|received)\b"
+        r"|receive[sd]?\s+(?:a|an|the|further|regular|another)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing|presentation)"
+        r"|(?:report|update|briefing|presentation)\s+(?:be|to\s+be|would\s+be|is\s+to\s+be)\s+(?:brought|submitted|presented|provided|made|given)"
+        r"|(?:report|update)\s+(?:back\s+)?to\s+(?:the|a|this|its)\s+(?:next|future|following|\w+\s+\d{4})\s+(?:meeting|committee|panel)"
+        r"|would\s+(?:prepare|bring|present|provide|submit)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing)"
+        r"|\b(?:request|requests|requested|ask\s+for|asks\s+for|asked\s+for)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:report|update|briefing))",
+        re.I,
+    ),
+    (
+        "report",
+        "come",
+        "brought",
+        "return",
+        "presented",
+        "submitted",
+        "considered",
+        "provided",
+        "receive",
+        "update",
+        "briefing",
+        "presentation",
+    ),
 )
 _REQUESTED = Guarded(
     re.compile(
@@ -165,9 +184,39 @@ _NOTING = Guarded(
     ("committee", "panel", "board", "commission", "member"),
     ("note", "welcome", "thank", "acknowledge"),
 )
-_ACTION_VERB = re.compile(
-    r"\b(?:circulate[ds]?|provide[ds]?|investigate[ds]?|be\s+sent|send|write\s+to|arrange[ds]?|be\s+arranged|be\s+shared|share|contact|prepare[ds]?|ensure[ds]?|attend|develop|establish|organise|set\s+up|explore|look\s+into|follow\s+up|update[ds]?\s+(?:the|members)|be\s+added|be\s+included|be\s+merged|be\s+amended|amend|publish|review)\b",
-    re.I,
+_ACTION_VERB = Guarded(
+    re.compile(
+        r"\b(?:circulate[ds]?|provide[ds]?|investigate[ds]?|be\s+sent|send|write\s+to|arrange[ds]?|be\s+arranged|be\s+shared|share|contact|prepare[ds]?|ensure[ds]?|attend|develop|establish|organise|set\s+up|explore|look\s+into|follow\s+up|update[ds]?\s+(?:the|members)|be\s+added|be\s+included|be\s+merged|be\s+amended|amend|publish|review)\b",
+        re.I,
+    ),
+    (
+        "circulate",
+        "provide",
+        "investigate",
+        "sent",
+        "send",
+        "write",
+        "arrange",
+        "share",
+        "contact",
+        "prepare",
+        "ensure",
+        "attend",
+        "develop",
+        "establish",
+        "organise",
+        "set",
+        "explore",
+        "look",
+        "follow",
+        "update",
+        "added",
+        "included",
+        "merged",
+        "amend",
+        "publish",
+        "review",
+    ),
 )
 
 
@@ -330,7 +379,10 @@ def _clauses_with_targets(sentence: str) -> list[tuple[str, str]]:
     return clauses
 
 
-_PUT_OFF_WORD = re.compile(r"\b(?:defer|deferred|deferral|postpone|postponed|adjourned)\b", re.I)
+_PUT_OFF_WORD = Guarded(
+    re.compile(r"\b(?:defer|deferred|deferral|postpone|postponed|adjourned)\b", re.I),
+    ("defer", "postpone", "adjourned"),
+)
 _TO_COMMITTEE = re.compile(
     r"\b(?:to|at|before)\s+(?:the\s+|this\s+|a\s+)?(?:[\w'&-]+\s+){0,6}?(?:committee|sub-committee|panel|members|councillors)\b",
     re.I,
@@ -380,7 +432,12 @@ def _find_undertakings(item, sentences, context) -> None:
     for sentence in sentences:
         if _THAT.match(sentence) or _DECISION_START.match(sentence):
             continue
-        if _UNDERTAKING.search(sentence) and _RECIPIENT.search(sentence):
+        # both must match: the recipient's words are rarer, so they are tested first
+        if (
+            _RECIPIENT.may_match(sentence)
+            and _UNDERTAKING.search(sentence)
+            and _RECIPIENT.search(sentence)
+        ):
             if re.search(
                 r"\b(?:asked|queried|questioned|requested)\s+(?:if|whether|why|how|what)\b",
                 sentence,

@@ -64,10 +64,10 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
         (
             i
             for i in top
-            if _BODY_LINE.search(lines[i])
-            and _NAME_AT_END.search(lines[i])
-            and len(lines[i]) < 120
+            if len(lines[i]) < 120
             and lines[i][-1] not in ".:;,"
+            and _BODY_LINE.search(lines[i])
+            and _NAME_AT_END.search(lines[i])
             and not _SENTENCE_VERB.search(lines[i])
             and not _item_title(lines, i)
         ),
