@@ -19,7 +19,9 @@ _DECISION_START = Guarded(
         r"(?:\s*(?::|\u2013|\u2014|-|,)\s*|\s+(?=(?i:that|to)\b)|(?<=NOTED)\s+(?=(?i:the)\b)|\s*$)(?P<rest2>.*)$"
         # "Decision:" on a modern.gov decisions page
         r"|^(?P<word3>Decisions?|Outcomes?)\s*:\s*(?P<rest3>.*)$"
-        r"|^(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
+        # "... and it was agreed that:" (a lead-in ending the line; the lookahead says so first,
+        # sparing the costly scan on every other line that holds "agreed")
+        r"|^(?=(?s:.*):\s*$)(?P<lead>.{0,120}?\b(?i:and|was|were|been|it\s+was)\s+(?i:agreed|resolved)(?i:\s+that)?\s*:)\s*$",
     ),
     ("resolved", "agreed", "decided", "recommended", "ordered", "noted", "decision", "outcome"),
 )

@@ -59,6 +59,19 @@ _HAS_DATE = Guarded(
     ("19", "20"),
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
 )
+
+
+def _date_in(lines: list[str], line: str) -> re.Match | None:
+    """`_HAS_DATE` searched in `line` once a reading: the header readings below (and the
+    guessed header) each try the same top lines, so the answer is kept on the lines."""
+    known = getattr(lines, "dates", None)
+    if known is None:
+        return _HAS_DATE.search(line)
+    if line not in known:
+        known[line] = _HAS_DATE.search(line)
+    return known[line]
+
+
 _COMMITTEE_WORD = Guarded(
     re.compile(
         r"\b(?:committee|sub-committee|panel|board|cabinet|council|commission|forum|group|scrutiny)\b",
@@ -190,7 +203,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
         seen += 1
         if seen > 40:
             break
-        match = _MODERNGOV_HEADER.match(line) if _HAS_DATE.search(line) else None
+        match = _MODERNGOV_HEADER.match(line) if _date_in(lines, line) else None
         if match and _COMMITTEE_WORD.search(match["committee"]):
             segments.append(
                 _Segment(
@@ -212,7 +225,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
                 or len(line) > 600
             ):
                 continue
-            match = _MINUTES_OF_HEADER.match(line) if _HAS_DATE.search(line) else None
+            match = _MINUTES_OF_HEADER.match(line) if _date_in(lines, line) else None
             if match and (
                 line[:8].lower() == "minutes " or _COMMITTEE_WORD.search(match["committee"])
             ):
@@ -238,7 +251,7 @@ def _find_meetings(lines: list[str]) -> list[_Segment]:
                 break
             match = (
                 _MEETING_HELD_HEADER.match(line)
-                if len(line) < 600 and _HAS_DATE.search(line)
+                if len(line) < 600 and _date_in(lines, line)
                 else None
             )
             if not match:
@@ -293,7 +306,7 @@ def _held_header(lines: list[str]) -> _Segment | None:
         seen += 1
         if seen > 40:
             break
-        match = _HELD_HEADER.match(line) if len(line) < 600 and _HAS_DATE.search(line) else None
+        match = _HELD_HEADER.match(line) if len(line) < 600 and _date_in(lines, line) else None
         if (
             match
             and _COMMITTEE_WORD.search(match["committee"])

@@ -27,6 +27,8 @@ class _Lines(list):
     # empty when a table was rebuilt, since its lines no longer match the text.
     offsets: tuple = ()
     raw: str = ""
+    # what the header's readings found in a line, kept so that each asks once (header.py)
+    dates: dict | None = None
 
 
 # A table flattened to text with "|" between its cells: "No. | Item |", then one row per item
@@ -137,6 +139,7 @@ def _prepare_lines(text: str) -> list[str]:
     }
     kept = _Lines("" if line in furniture else line for line in lines)
     kept.row_titles = getattr(lines, "row_titles", frozenset())
+    kept.dates = {}
     if not isinstance(lines, _Lines):
         starts, at = [], 0
         for raw_line in text.split("\n"):

@@ -10,6 +10,7 @@ from tracker.importer.parsing.header import (
     _HAS_DATE,
     _WEEKDAY,
     _clean_committee,
+    _date_in,
     _header_date,
     _Segment,
     _without_owner,
@@ -76,7 +77,12 @@ def _guessed_header(lines: list[str]) -> _Segment | None:
     dated = None
     for pattern in (_HELD_ON, _HAS_DATE):
         for i in top:
-            match = pattern.search(lines[i]) if len(lines[i]) < 2000 else None
+            if len(lines[i]) >= 2000:
+                match = None
+            elif pattern is _HAS_DATE:
+                match = _date_in(lines, lines[i])
+            else:
+                match = _HELD_ON.search(lines[i])
             if match and _PREVIOUS_MINUTES.search(lines[i][: match.start()]):
                 continue
             if match and _header_date(match):
