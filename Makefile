@@ -60,7 +60,7 @@ test-sqlite: install browser
 # In CI (CI set) PostgreSQL and Redis must be there; elsewhere their run is skipped with a note.
 test-postgres: install browser
 	@if $(BIN)/python -m tests.services postgres redis; then \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(POSTGRES_SELECTION) -m "not services" && \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services" && \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m services; \
 	elif [ -n "$$CI" ]; then \
 		echo "CI needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379); see README 'Services'."; \
@@ -69,11 +69,30 @@ test-postgres: install browser
 		echo "NOTE: PostgreSQL or Redis is not reachable here, so the PostgreSQL run was skipped."; \
 	fi
 
-# After the SQLite run, the PostgreSQL run leaves out the tests that cannot reach a database
-# (pytest-django refuses it to them, so the database cannot change their answer): every test
-# runs at least once, and every test that reaches the database runs on both.
-test: POSTGRES_SELECTION = --only-database-tests
-test: lint test-databases test-sqlite test-postgres
+# Every test once on the real PostgreSQL (as in CI), with the `services` tests running beside
+# the parallel pool (they mostly wait on workers, beats and Redis restarts); then, on SQLite,
+# the tests marked `sqlite`: the code whose SQL differs between the two databases and what
+# `make run` does on its embedded default. Without PostgreSQL and Redis (outside CI) every
+# test runs on SQLite instead.
+test: lint test-databases browser
+	@if $(BIN)/python -m tests.services postgres redis; then \
+		mkdir -p var; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m services >var/test-services.log 2>&1 & services=$$!; \
+		echo "== PostgreSQL: every test (the 'services' tests run beside, in var/test-services.log)"; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services"; status=$$?; \
+		echo "== SQLite, the embedded default: the tests marked 'sqlite'"; \
+		DATABASE_URL= $(BIN)/pytest $(PYTEST_PARALLEL) -m "sqlite and not services" || status=1; \
+		wait $$services || status=1; \
+		echo "== PostgreSQL and Redis: the 'services' tests (real workers, beats, Redis restarts)"; \
+		cat var/test-services.log; \
+		exit $$status; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379); see README 'Services'."; \
+		exit 1; \
+	else \
+		echo "NOTE: PostgreSQL or Redis is not reachable here, so every test runs on SQLite."; \
+		DATABASE_URL= $(BIN)/pytest $(PYTEST_PARALLEL); \
+	fi
 
 # Each test process copies a database migrated once (tests/database_template.py); this
 # migrates SQLite's and PostgreSQL's templates side by side, one per core, before the runs.

@@ -191,42 +191,11 @@ def autumn_2017(set_clock):
     return set_clock(dt.datetime(2017, 11, 20, 10, 0, tzinfo=dt.UTC))
 
 
-# Any of these puts a test's database in reach; pytest-django refuses the database to the rest.
-DATABASE_FIXTURES = {
-    "db",
-    "transactional_db",
-    "django_db_reset_sequences",
-    "django_db_serialized_rollback",
-    "django_db_setup",
-    "live_server",
-    "admin_user",
-    "admin_client",
-}
-
-
-def pytest_addoption(parser):
-    parser.addoption(
-        "--only-database-tests",
-        action="store_true",
-        help="leave out the tests that cannot reach a database (make test's PostgreSQL run: "
-        "its SQLite run has already run them, and they cannot answer differently)",
-    )
-
-
-def reaches_a_database(item) -> bool:
-    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
-
-
 def pytest_collection_modifyitems(config, items):
     """Mark `services` the tests that share the machine's Redis and start real workers and
-    beats: `make test` runs the rest in parallel (pytest-xdist), then these one at a time on a
-    quiet machine, as their timings (a Redis restart mid-sweep) assume. Browsers, hostile input
-    and the bookmark scenarios need nothing shared, so they run in parallel with the rest."""
+    beats: `make test` runs them one at a time, beside the parallel pool (pytest-xdist) of the
+    rest, which never touches Redis. Browsers, hostile input and the bookmark scenarios need
+    nothing shared, so they run in the pool."""
     for item in items:
         if item.get_closest_marker("redis") or "reminders/test_celery_worker.py" in item.nodeid:
             item.add_marker(pytest.mark.services)
-    if config.getoption("--only-database-tests"):
-        left_out = [item for item in items if not reaches_a_database(item)]
-        if left_out:
-            config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if reaches_a_database(item)]

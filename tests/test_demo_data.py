@@ -22,6 +22,9 @@ from committees.models import (
 from tests.builders import world_built_once_per_module
 from tracker.demo.loader import DEMO_ACCOUNTS, row_counts
 
+# Also run on SQLite by make test: `make run` loads the demo into SQLite.
+pytestmark = pytest.mark.sqlite
+
 THURROCK = "thurrock-childrens-services"
 TODAY = dt.date(2026, 11, 22)  # the day the demo's current-year slice was written for
 

@@ -4,6 +4,7 @@ loads into an empty database (tests/test_demo_data.py shares one load per module
 import datetime as dt
 import io
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -13,6 +14,9 @@ from committees.models import LONDON, Meeting, WorkProgrammeTopic
 from committees.models import today as london_today
 from tests.test_demo_data import THURROCK, load, meeting
 from tracker.demo.loader import row_counts
+
+# Also run on SQLite by make test: `make run` loads the demo into SQLite.
+pytestmark = pytest.mark.sqlite
 
 
 def set_clock(monkeypatch, day: dt.date):

@@ -16,6 +16,9 @@ from committees import deferrals
 from committees.models import LONDON, AgendaItem, Authority, Meeting
 from tests.builders import build_world, client_as, walk, world_built_once_per_module
 
+# Also run on SQLite by make test: the busiest lists run SQL compiled by the API itself.
+pytestmark = pytest.mark.sqlite
+
 D = dt.date
 
 

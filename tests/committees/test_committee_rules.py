@@ -23,6 +23,9 @@ from committees.models import (
     WorkProgrammeTopic,
 )
 
+# Also run on SQLite by make test: the committees' querysets do date arithmetic in SQL.
+pytestmark = pytest.mark.sqlite
+
 D = dt.date
 
 

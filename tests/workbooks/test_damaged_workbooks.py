@@ -17,7 +17,8 @@ from tests.workbooks.conftest import HEADINGS, xlsx
 from tracker.workbooks.rows import read_rows
 from tracker.workbooks.sheets import WorkbookError, read_sheet
 
-pytestmark = pytest.mark.django_db
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 SHEET = "xl/worksheets/sheet1.xml"
 SAVE_AGAIN = " Save it again from Excel as .xlsx, or as CSV."

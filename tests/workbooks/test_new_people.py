@@ -16,7 +16,8 @@ from tracker.workbooks.recording import record
 from tracker.workbooks.rows import read_rows
 from tracker.workbooks.sheets import read_sheet
 
-pytestmark = pytest.mark.django_db
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 COUNCIL_HEADINGS = [*HEADINGS, "Portfolio holder"]
 

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 
 from actions.models import Resolution
 
-pytestmark = pytest.mark.django_db
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 HEAD = "Ref,Meeting date,Recommendation,RAG\r\n"
 ALL_REFUSED = HEAD + (

@@ -17,6 +17,9 @@ from tracker.workbooks.sheets import (
     read_sheet,
 )
 
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = pytest.mark.sqlite
+
 
 def trimmed(rows):
     """Rows without the empty cells past their last value (openpyxl pads a row to the

@@ -15,7 +15,8 @@ from tracker.workbooks.rows import read_rows
 from tracker.workbooks.sheets import read_sheet
 
 D = dt.date
-pytestmark = pytest.mark.django_db
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 ROWS = [
     # Ref, meeting, recommendation, lead, response, due, RAG, update, update date

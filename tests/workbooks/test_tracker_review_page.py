@@ -11,7 +11,8 @@ from actions.models import Action, Resolution
 from committees.models import Meeting
 from tests.workbooks.conftest import HEADINGS, xlsx
 
-pytestmark = pytest.mark.django_db
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 ROWS = [
     [

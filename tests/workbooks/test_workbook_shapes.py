@@ -13,6 +13,9 @@ from tracker.workbooks.cells import Status, read_date, read_status
 from tracker.workbooks.rows import read_rows
 from tracker.workbooks.sheets import WorkbookError, read_sheet
 
+# Also run on SQLite by make test: a spreadsheet's rows are saved in bulk with SQL of each database's own.
+pytestmark = pytest.mark.sqlite
+
 D = dt.date
 ROW = [
     "CS1",
