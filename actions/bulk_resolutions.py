@@ -199,7 +199,7 @@ class NewResolutions:
             action.municipal_year = action.resolution.municipal_year
             if action.owner is not None:
                 action.owner = action.owner  # a person added with the batch
-            action.next_reminder_on = action.first_reminder_on()
+            action.keep_derived()
         insert(Action, actions)
         # A signed-off action was created open, then closed by its sign-off.
         closed = [action.pk for action in actions if not action.is_open]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, OuterRef, ProtectedError, Q, Subquery, When
+from django.db.models import Case, F, OuterRef, ProtectedError, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -213,8 +213,31 @@ class ActionQuerySet(TrackedQuerySet):
         return self.exclude(status=Action.Status.OPEN)
 
     def with_due_on(self):
-        """Annotate `due_on_date`: the due date, or else the date of the due-back meeting."""
-        return self.annotate(due_on_date=Coalesce("due_date", "due_back_meeting__date"))
+        """The due-on date (`due_on_date`) is a stored column now (see `Action.reckon_due_on`);
+        kept so that the lists that asked for it still read as they did."""
+        return self
+
+    def keep_due_on(self):
+        """Store the due-on date of these actions again, in one UPDATE: what `reckon_due_on`
+        gives, written in SQL for rows not loaded (the data migration does the same)."""
+        meeting_date = Meeting.objects.filter(pk=OuterRef("due_back_meeting_id")).values("date")
+        return models.QuerySet.update(
+            self.model._base_manager.using(self.db).filter(pk__in=self.values("pk")),
+            due_on_date=Coalesce("due_date", Subquery(meeting_date[:1])),
+        )
+
+    def update(self, **kwargs):
+        """As `TrackedQuerySet.update`; a change of what the due-on date is reckoned from
+        stores it again for the rows changed."""
+        if not DUE_ON_SOURCES.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            self.model.objects.using(self.db).filter(pk__in=pks).keep_due_on()
+            return count
+
+    update.alters_data = True
 
     def with_latest_rag(self):
         """Annotate `latest_rag`: the RAG of the latest update that has one, in one query.
@@ -244,15 +267,11 @@ class ActionQuerySet(TrackedQuerySet):
         )
 
     def overdue(self, on: dt.date | None = None):
-        on = on or today()
-        return self.open().filter(
-            Q(due_date__lt=on) | Q(due_date__isnull=True, due_back_meeting__date__lt=on)
-        )
+        """Open and past its due-on date (read off the index of open actions' due-on dates)."""
+        return self.open().filter(due_on_date__lt=on or today())
 
     def due_before(self, day: dt.date):
-        return self.filter(
-            Q(due_date__lt=day) | Q(due_date__isnull=True, due_back_meeting__date__lt=day)
-        )
+        return self.filter(due_on_date__lt=day)
 
     def public(self):
         return self.filter(
@@ -272,6 +291,10 @@ class ActionQuerySet(TrackedQuerySet):
             | Q(committee__in=Committee.objects.chaired_by(user))
             | Q(owner__user=user)
         )
+
+
+# What the due-on date is reckoned from (`Action.reckon_due_on`).
+DUE_ON_SOURCES = frozenset({"due_date", "due_back_meeting", "due_back_meeting_id"})
 
 
 class Action(models.Model):
@@ -332,8 +355,14 @@ class Action(models.Model):
     # sweep looks up the few actions due today instead of every open overdue one. A lower
     # bound: too early only costs one look; NULL (e.g. rows loaded raw) is looked at too.
     next_reminder_on = models.DateField(null=True, blank=True, editable=False)
+    # The due date, or else the due-back meeting's date (`reckon_due_on`), stored so that the
+    # overdue list, its count and the due-date filters and orderings read one indexed column
+    # of this table rather than joining every open action to its meeting. Kept by `save()`,
+    # by the bulk saves (`keep_derived`), by `update()` and when a meeting moves
+    # (`follow_due_back_meeting`).
+    due_on_date = models.DateField(null=True, blank=True, editable=False)
 
-    history = recorded(excluded_fields=["next_reminder_on"])
+    history = recorded(excluded_fields=["next_reminder_on", "due_on_date"])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -351,8 +380,13 @@ class Action(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "due_date"]),
+            # The overdue list: its open rows past a day, and what it is ordered and shown by
+            # from this table, read from the index alone (PostgreSQL; elsewhere a plain index).
             models.Index(
-                fields=["due_date"], condition=Q(status="open"), name="action_open_due_idx"
+                fields=["due_on_date"],
+                include=["id", "committee", "municipal_year", "sequence"],
+                condition=Q(status="open"),
+                name="action_open_due_on_idx",
             ),
             # What the overdue-action rule reads each sweep: open, owned, reminder day come.
             models.Index(
@@ -387,14 +421,33 @@ class Action(models.Model):
     def is_exempt(self) -> bool:
         return bool(self.agenda_item_id and self.agenda_item.is_exempt)
 
-    @property
-    def due_on(self) -> dt.date | None:
-        """The due date, or else the due-back meeting's date (`with_due_on` reads it in SQL)."""
-        if "due_on_date" in self.__dict__:
-            return self.__dict__["due_on_date"]
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        action = super().from_db(db, field_names, values)
+        action._stored_due = action._due_sources()
+        return action
+
+    def _due_sources(self) -> tuple:
+        return (self.__dict__.get("due_date"), self.__dict__.get("due_back_meeting_id"))
+
+    def reckon_due_on(self) -> dt.date | None:
+        """The rule: the due date, or else the due-back meeting's date. `save()` stores it as
+        `due_on_date`; `keep_due_on` is the same rule for rows in the database."""
         if self.due_date:
             return self.due_date
         return self.due_back_meeting.date if self.due_back_meeting_id else None
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """The due-on date: as stored, unless what it is reckoned from changed since (or the
+        due-back meeting is at hand), when it is reckoned again."""
+        if (
+            "due_on_date" in self.__dict__
+            and getattr(self, "_stored_due", None) == self._due_sources()
+            and not (self.due_back_meeting_id and Action.due_back_meeting.is_cached(self))
+        ):
+            return self.due_on_date
+        return self.reckon_due_on()
 
     def days_late(self, on: dt.date | None = None) -> int:
         due = self.due_on
@@ -535,11 +588,18 @@ class Action(models.Model):
         self.status = close_as
         self.closed_on = update.as_of
 
-    def save(self, *args, **kwargs):
-        # Any change may move the due date or reopen the action: start the bookmark again.
+    def keep_derived(self) -> None:
+        """The stored dates derived from others: the due-on date, and the reminder bookmark
+        (any change may move the due date or reopen the action). Every save sets them, and
+        so do the bulk saves that do not call `save()`."""
+        self.due_on_date = self.reckon_due_on()
+        self._stored_due = self._due_sources()
         self.next_reminder_on = self.first_reminder_on()
+
+    def save(self, *args, **kwargs):
+        self.keep_derived()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "next_reminder_on"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_reminder_on", "due_on_date"}
         if self.resolution_id and not self.agenda_item_id:
             self.agenda_item = self.resolution.agenda_item
         if not self.reference:
@@ -552,13 +612,19 @@ class Action(models.Model):
 
 @receiver(post_save, sender=Meeting, dispatch_uid="actions_follow_due_back_meeting")
 def follow_due_back_meeting(sender, instance: Meeting, raw=False, **kwargs):
-    """A due-back meeting that moves takes the reminder bookmark of its actions with it."""
+    """A due-back meeting that moves takes with it the due-on date of the actions due back
+    at it without a due date of their own (`Action.reckon_due_on`), and the reminder bookmark
+    of the open ones."""
     if raw:
         return
-    # The plain manager: a bookmark is not history.
-    Action._base_manager.filter(
-        due_back_meeting=instance, due_date__isnull=True, status=Action.Status.OPEN
-    ).update(next_reminder_on=calendar.next_working_day(instance.date))
+    # The plain manager: neither is history. One UPDATE, as before the due-on date was kept.
+    Action._base_manager.filter(due_back_meeting=instance, due_date__isnull=True).update(
+        due_on_date=instance.date,
+        next_reminder_on=Case(
+            When(status=Action.Status.OPEN, then=Value(calendar.next_working_day(instance.date))),
+            default=F("next_reminder_on"),
+        ),
+    )
 
 
 class ActionUpdateQuerySet(models.QuerySet):

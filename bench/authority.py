@@ -540,6 +540,7 @@ class Command(BaseCommand):
             "owner_id": owner,
             "due_date": due_date,
             "due_back_meeting_id": due_back,
+            "due_on_date": due_on,
             "status": "completed" if closed else "open",
             "closed_on": min(due_on + dt.timedelta(days=r.randint(-20, 40)), self.today)
             if closed
@@ -661,6 +662,7 @@ class Command(BaseCommand):
                     "owner_id": r.choice(owners),
                     "due_date": None if due_back else due_on,
                     "due_back_meeting_id": due_back,
+                    "due_on_date": due_on,
                     "status": status,
                     "closed_on": None
                     if is_open

@@ -440,6 +440,62 @@ def test_due_on_is_the_due_date_or_else_the_due_back_meetings_date(actions_due):
     assert annotated["Date wins over meeting"] == D(2018, 3, 1)
 
 
+def stored_due_on() -> dict[str, dt.date | None]:
+    return dict(Action.objects.values_list("title", "due_on_date"))
+
+
+def test_the_due_on_date_is_stored_as_the_rule_reckons_it(actions_due):
+    assert stored_due_on() == {
+        action.title: action.reckon_due_on() for action in Action.objects.all()
+    }
+    assert stored_due_on()["Past due-back meeting"] == D(2018, 2, 13)
+    assert stored_due_on()["No due date"] is None
+
+
+def test_a_due_back_meeting_that_moves_moves_the_due_on_date_of_its_actions(actions_due, february):
+    record_update(
+        actions_due["past due-back meeting"], text="Done", closes=True, as_of=D(2018, 2, 1)
+    )
+    february.date = D(2018, 2, 27)
+    february.save()
+    stored = stored_due_on()
+    # Closed or open, as the due-on date is shown for both; a due date of its own wins.
+    assert stored["Past due-back meeting"] == D(2018, 2, 27)
+    assert stored["Date wins over meeting"] == D(2018, 3, 1)
+    assert Action.objects.get(title="Past due-back meeting").due_on == D(2018, 2, 27)
+
+
+def test_an_edit_of_the_due_date_or_meeting_stores_the_due_on_date_again(actions_due, march):
+    action = actions_due["past due date"]
+    action.due_date = None
+    action.due_back_meeting = march
+    assert action.due_on == march.date  # reckoned before it is saved
+    action.save()
+    assert stored_due_on()["Past due date"] == march.date
+    assert action in Action.objects.overdue(on=march.date + dt.timedelta(days=1))
+    assert action not in Action.objects.overdue(on=march.date)
+
+
+def test_a_loaded_action_reckons_its_due_on_date_again_once_its_sources_change(actions_due, march):
+    action = Action.objects.get(pk=actions_due["past due-back meeting"].pk)
+    assert action.due_on == D(2018, 2, 13)
+    action.due_back_meeting_id = march.pk
+    assert action.due_on == march.date
+    action.due_date = D(2018, 5, 1)
+    assert action.due_on == D(2018, 5, 1)
+
+
+def test_a_bulk_update_of_the_due_date_or_meeting_stores_the_due_on_date_again(actions_due, march):
+    Action.objects.filter(title__in=["Past due date", "No due date"]).update(
+        due_date=None, due_back_meeting=march
+    )
+    Action.objects.filter(title="Due today").update(due_date=D(2018, 4, 1))
+    stored = stored_due_on()
+    assert stored["Past due date"] == stored["No due date"] == march.date
+    assert stored["Due today"] == D(2018, 4, 1)
+    assert stored["Not yet due"] == D(2018, 3, 1)
+
+
 # --- Executive responses --------------------------------------------------------------------
 
 
