@@ -334,7 +334,11 @@ def _minutes_lines(body: list[str], moderngov: bool) -> list[str]:
 def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngov: bool) -> None:
     lines = _minutes_lines(body, moderngov)
     # a paragraph run on into its decision: "... asked about the backlog. Resolved - (a) ..."
-    lines = [piece for line in lines for piece in _INLINE_DECISION.split(line)]
+    # (the per-line patterns' words are looked for in the whole text first: most items lack them)
+    if _INLINE_DECISION.may_match("\n".join(lines)):
+        lines = [piece for line in lines for piece in _INLINE_DECISION.split(line)]
+    else:
+        lines = list(lines)
     if item.number is not None:
         # paragraphs numbered after the item ("24.3  AGREED:"): the number is no part
         prefix = f"{item.number}."
@@ -342,7 +346,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
             own = re.compile(rf"^{item.number}\.\d{{1,2}}\.?\s+(?={_DECISION_WORDS})")
             lines = [own.sub("", line) for line in lines]
     # Cut-off text on modern.gov pages ("...  view the full minutes text for item 25.").
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines if _TRUNCATED.may_match("\n".join(lines)) else ()):
         match = _TRUNCATED.search(line)
         if match:
             lines[index] = line[: match.start()].rstrip() + " ..."
@@ -382,7 +386,7 @@ def _parse_item(item: ItemProposal, body: list[str], context: _Context, moderngo
             item.outcome = "resolved"
         elif _NOTED.search(text):
             item.outcome = "noted"
-    for line in narrative:
+    for line in narrative if _UNDECLARED_DECISION.may_match("\n".join(narrative)) else ():
         if _UNDECLARED_DECISION.match(line):
             context.meeting.warnings.append(
                 f"Item {item.label}: a line that reads like a decision was not under RESOLVED and was "
