@@ -314,6 +314,11 @@ INVALID = [
     ("topics", "deferred_min=-1", "deferred_min"),
     ("actions", "status=bogus", "status"),
     ("actions", "committee=no-such-slug", "committee"),
+    ("agenda-items", "committee=no-such-slug", "committee"),
+    ("actions", "meeting=abc", "meeting"),
+    ("actions", "due_back_meeting=-1", "due_back_meeting"),
+    ("agenda-items", "meeting=99999999999999999999", "meeting"),
+    ("agenda-items", "meeting=0", "meeting"),
     ("actions", "owner=abc", "owner"),
     ("actions", "rag=PURPLE", "rag"),
     ("actions", "ordering=title", "ordering"),
@@ -340,6 +345,21 @@ def test_a_draft_committee_is_no_such_slug_to_the_public(world):
     assert references(client_as(world, "other_chair"), "/api/actions/?committee=health") == [
         "HO (17/18) A01"
     ]
+
+
+def test_a_draft_meeting_is_no_such_meeting_to_the_public_on_every_read(world):
+    """The meeting a filter names is looked up with a query compiled once for each reader:
+    the same answer as the first read, and a change of the meeting is seen at once."""
+    public = client_as(world, "anonymous")
+    path = f"/api/agenda-items/?meeting={world.health_meeting.pk}"
+    assert titles(public, path) == titles(public, path) == ["Sexual health services"]
+    world.health_meeting.is_published = False
+    world.health_meeting.save()
+    for _ in range(2):
+        refused = public.get(path)
+        assert refused.status_code == 400
+        assert list(refused.data) == ["meeting"]
+    assert titles(client_as(world, "staff"), path) == ["Sexual health services"]
 
 
 def test_page_size_pages_and_is_capped_at_200(world):

@@ -27,7 +27,9 @@ from committees.models import (
     Person,
     WorkProgramme,
     WorkProgrammeTopic,
+    today,
 )
+from tracker.api.list_pages import CompiledLookups
 from tracker.reminders.ledger import Reminder
 
 
@@ -104,6 +106,17 @@ class VisibleChoices(filters.FilterSet):
         form_class.base_fields = FieldsOfOneRequest(form_class.base_fields)
         return form_class
 
+    @property
+    def form(self):
+        """django-filter's form, but not of a form class made for each request (as django-
+        filter makes one, a tenth of a list's filtering): the filter set's form class,
+        given this request's fields."""
+        if not hasattr(self, "_form"):
+            form = self._meta.form(self.data if self.is_bound else None, prefix=self.form_prefix)
+            form.fields = {name: used.field for name, used in self.filters.items()}
+            self._form = form
+        return self._form
+
 
 class FilterCopies(dict):
     """A filter set's own filters, copied for each request as django-filter copies them (it
@@ -172,8 +185,57 @@ def committees_for(request):
     return Committee.objects.visible_to(request.user) if request else Committee.objects.none()
 
 
+# The committee and meeting lookups of the filters, compiled once per reader and day.
+COMPILED_LOOKUPS = CompiledLookups()
+
+
+class KeptLookupField(filters.fields.ModelChoiceField):
+    """The related thing a filter names (a committee's slug, a meeting's id), looked up with
+    a query compiled once for the reader (`CompiledLookups`) rather than building and
+    compiling `visible_to(reader).get(...)` on every request. The same answers and errors."""
+
+    reader: tuple | None = None  # set by `VisibleChoiceFilter`
+
+    def to_python(self, value):
+        if (
+            self.reader is None
+            or value in self.empty_values
+            or (self.null_label is not None and value == self.null_value)
+            or isinstance(value, self.queryset.model)
+        ):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        try:
+            return COMPILED_LOOKUPS.find(
+                self.queryset, self.to_field_name or "pk", value, self.reader
+            )
+        except (ValueError, TypeError, self.queryset.model.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class VisibleChoiceFilter(filters.ModelChoiceFilter):
+    """A related thing among those the reader may see (`queryset`, a function of the
+    request), looked up as `KeptLookupField` does."""
+
+    field_class = KeptLookupField
+
+    @property
+    def field(self):
+        field = super().field
+        request = self.get_request()
+        if request is not None:
+            user = request.user
+            # Everything the lookup's SQL depends on: which choices, who reads, today.
+            field.reader = (self.queryset, user.is_authenticated, user.is_staff, user.pk, today())
+        return field
+
+
 def committee_filter(field_name: str):
-    return filters.ModelChoiceFilter(
+    return VisibleChoiceFilter(
         field_name=field_name,
         to_field_name="slug",
         queryset=committees_for,
@@ -182,7 +244,7 @@ def committee_filter(field_name: str):
 
 
 def meeting_filter(field_name: str):
-    return filters.ModelChoiceFilter(
+    return VisibleChoiceFilter(
         field_name=field_name,
         queryset=lambda request: (
             Meeting.objects.visible_to(request.user) if request else Meeting.objects.none()

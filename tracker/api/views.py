@@ -116,7 +116,11 @@ class PlainRowLists:
             pages.django_paginator_class = partial(CountedPages, compiled=compiled)
             page = self.paginate_queryset(None)
         else:
-            pages.django_paginator_class = partial(CountedPages, keep=COMPILED_PAGES.keeper(key))
+            pages.django_paginator_class = partial(
+                CountedPages,
+                keep=COMPILED_PAGES.keeper(key),
+                compile=self.plain_rows.compile_page,
+            )
             page = self.paginate_queryset(self.plain_rows.page_rows(self.filtered(filterset)))
         return self.get_paginated_response(self.plain_rows.write(page, request))
 
@@ -133,7 +137,16 @@ class PlainRowLists:
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
-    """Ordering on the view's date fields; an unknown field is a 400, not ignored."""
+    """Ordering on the view's date fields; an unknown field is a 400, not ignored. Rows equal
+    on the fields asked for come in the order of their ids, so every way of reading a page
+    (the actions' page picks its rows first, `ActionRows.compile_page`) gives the same rows
+    in the same order, and paging neither repeats nor skips a row among equals."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if ordering:
+            return queryset.order_by(*ordering, "pk")
+        return queryset
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = super().remove_invalid_fields(queryset, fields, view, request)
@@ -563,7 +576,8 @@ class ActionViewSet(PlainRowLists, TrackerViewSet):
             .with_latest_rag()
             .select_related("committee", "municipal_year", "due_back_meeting")
             .defer("committee__remit")
-            .order_by("committee__name", "municipal_year__start_date", "sequence")
+            # Two committees may share a name (of two authorities): the id settles it.
+            .order_by("committee__name", "municipal_year__start_date", "sequence", "pk")
         )
 
     def committee_of(self, obj):
