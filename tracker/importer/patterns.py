@@ -24,7 +24,7 @@ def folded(text: str) -> str:
     return lowered
 
 
-def _word_test(groups: tuple[tuple[str, ...], ...]):
+def word_test(groups: tuple[tuple[str, ...], ...]):
     """`seen` holds a word of each group, as one expression ("a" in seen or "b" in seen) and
     (...): a third cheaper than looping over the groups on every call. The words are our own
     literals, written out with repr()."""
@@ -44,7 +44,7 @@ class Guarded:
 
     def __init__(self, regex: re.Pattern, *groups: tuple[str, ...], cased: bool = False):
         self.regex, self.groups, self.cased, self.pattern = regex, groups, cased, regex.pattern
-        self.holds = _word_test(groups)
+        self.holds = word_test(groups)
 
     def may_match(self, text: str) -> bool:
         return self.holds(text if self.cased else folded(text))

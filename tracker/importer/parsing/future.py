@@ -11,7 +11,7 @@ from tracker.importer.parsing.requests import (
     _target_proposal,
 )
 from tracker.importer.parsing.text import _short
-from tracker.importer.patterns import Guarded, folded
+from tracker.importer.patterns import Guarded, folded, word_test
 from tracker.importer.targets import find_targets
 
 # --- Future business asked for without a meeting's date --------------------------------------
@@ -108,23 +108,16 @@ _WP_CONTINUED = Guarded(
 )
 
 # Each pattern above needs a word of its first group: a text with none of them skips all seven.
-_FUTURE_WORDS = tuple(
-    sorted(
-        {
-            word
-            for pattern in (
-                _WP_REPLACED,
-                _WP_REFERRAL,
-                _WP_CONTINUED,
-                _IN_LATER_REPORTS,
-                _REPORT_BEFORE,
-                _INVITED,
-                _REPORT_MOVED,
-            )
-            for word in pattern.groups[0]
-        }
-    )
+_SEVEN = (
+    _WP_REPLACED,
+    _WP_REFERRAL,
+    _WP_CONTINUED,
+    _IN_LATER_REPORTS,
+    _REPORT_BEFORE,
+    _INVITED,
+    _REPORT_MOVED,
 )
+_FUTURE_WORDS = word_test((tuple(sorted({word for p in _SEVEN for word in p.groups[0]})),))
 
 
 def _find_future_business(item, sentences, decisions, context) -> None:
@@ -139,10 +132,7 @@ def _find_future_business(item, sentences, decisions, context) -> None:
     for text, position in texts:
         lowered = text.lower()
         seen = folded(text)
-        for word in _FUTURE_WORDS:  # a plain loop: cheaper than any() over a generator
-            if word in seen:
-                break
-        else:
+        if not _FUTURE_WORDS(seen):
             _other_future_business(item, context, text, position, lowered, wp_seen, asked)
             continue
         for pattern in (_WP_REPLACED, _WP_REFERRAL, _WP_CONTINUED):

@@ -15,7 +15,7 @@ from tracker.importer.parsing.proposal import (
     _Context,
 )
 from tracker.importer.parsing.text import _short
-from tracker.importer.patterns import Guarded
+from tracker.importer.patterns import Guarded, word_test
 from tracker.importer.targets import (
     TARGET_PHRASE,
     Placement,
@@ -254,7 +254,7 @@ def _add_wp(item, context, topic, target_text, seen, fallback_target=""):
     )
 
 
-_WP_WORDS = ("work", "merged", "deferred", "moved", "postponed", "rescheduled")
+_WP_WORDS = word_test((("work", "merged", "deferred", "moved", "postponed", "rescheduled"),))
 
 
 def _find_work_programme(item, sentences, decisions, context, narrative) -> None:
@@ -264,7 +264,7 @@ def _find_work_programme(item, sentences, decisions, context, narrative) -> None
     decided = {r.text for r in decisions}
     for text in texts:
         lowered = text.lower()
-        if text not in decided and not any(word in lowered for word in _WP_WORDS):
+        if text not in decided and not _WP_WORDS(lowered):
             continue  # no pattern below can match a sentence without one of these words
         context_match = _WP_CONTEXT.search(text)
         if context_match:
