@@ -295,3 +295,29 @@ def test_compiled_pages_keep_only_the_most_recently_used():
 
     assert (pages.get("first"), pages.get("second"), pages.get("third")) == (first, None, third)
     assert pages.get(None) is None and pages.keeper(None) is None
+
+
+@override_settings(API_CACHE_SECONDS=0)
+@pytest.mark.parametrize("ordering", ["due_on_date", "-due_on_date", "created_at"])
+def test_pages_of_actions_equal_in_the_order_asked_come_by_id_and_never_twice(
+    busy, monkeypatch, ordering
+):
+    """Sixty actions share twenty due dates (and one creation moment): the pages, read as
+    plain rows or through the serializers, hold every action once, equals by id."""
+    client = client_as(busy, "staff")
+    read, page = [], 1
+    while page:
+        path = f"/api/actions/?status=open&ordering={ordering}&page_size=9&page={page}"
+        plain, modelled = plain_and_modelled(client, path, monkeypatch)
+        assert plain.content == modelled.content
+        answer = plain.json()
+        read += [(row["due_on"], row["created_at"], row["id"]) for row in answer["results"]]
+        page = page + 1 if answer["next"] else None
+    field = {"due_on_date": 0, "-due_on_date": 0, "created_at": 1}[ordering]
+    expected = sorted(read, key=lambda row: (row[field] or "", row[2]))
+    if ordering.startswith("-"):
+        expected = sorted(
+            sorted(read, key=lambda row: row[2]), key=lambda row: row[field] or "", reverse=True
+        )
+    assert read == expected
+    assert len(read) == len({row[2] for row in read}) == Action.objects.open().count()

@@ -394,13 +394,6 @@ class ActionRows(PlainRows):
             sql, params = picked.query.get_compiler(rows.db).as_sql()
         except EmptyResultSet:  # a list that matches nothing whatever the data (`none()`)
             return CompiledPage(picked)
-        # The ROW_NUMBER over the picked rows as they come, in the list's order, is where
-        # each stands on the page.
-        page = (
-            f'WITH "{PICKED}" AS (SELECT "id", "_list_total", ROW_NUMBER() OVER () AS "at" '
-            f'FROM ({sql}) "picked_in_order")',
-            tuple(params),
-        )
         shown = (
             Action.objects.using(rows.db)
             .with_latest_rag()
@@ -408,18 +401,14 @@ class ActionRows(PlainRows):
             .annotate(
                 _list_total=RawSQL(
                     f'SELECT "_list_total" FROM "{PICKED}" LIMIT 1', (), IntegerField()
-                ),
-                _at=RawSQL(
-                    f'SELECT "at" FROM "{PICKED}" WHERE "{PICKED}"."id" = '
-                    f'"{Action._meta.db_table}"."id"',
-                    (),
-                    IntegerField(),
-                ),
+                )
             )
-            .order_by("_at")
+            # The list's own order, which the id makes total (`ActionViewSet.visible`,
+            # `StrictOrderingFilter`): the fifty come in the order they were picked in.
+            .order_by(*(rows.query.order_by or rows.model._meta.ordering))
             .values(*self.columns, "_list_total")
         )
-        return CompiledPage(shown, with_query=page)
+        return CompiledPage(shown, with_query=(f'WITH "{PICKED}" AS ({sql})', tuple(params)))
 
     def write(self, rows, request) -> list[dict]:
         on = today()
