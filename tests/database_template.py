@@ -119,12 +119,39 @@ def _sqlite(connection, verbosity: int) -> str:
     return test_name
 
 
+def _delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    if reset_sequences or allow_cascade or not tables:
+        return _truncate(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    return [
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};" for t in tables
+    ]
+
+
+def flush_by_deleting_rows(connection) -> None:
+    """On PostgreSQL, empty the tables after a transactional test (a live server's, a real
+    worker's) with DELETE rather than Django's TRUNCATE. TRUNCATE gives every table and index
+    new files, which the commit waits to write to disk: 1.3 to 1.5 s after every such test on
+    this machine, where deleting the few rows a test leaves takes milliseconds. The foreign
+    keys are deferred to the commit, so the order of the tables does not matter."""
+    global _truncate
+    operations = type(connection.ops)
+    if connection.vendor == "postgresql" and operations.sql_flush is not _delete_rows:
+        _truncate = operations.sql_flush
+        operations.sql_flush = _delete_rows
+
+
+_truncate = None
+
+
 def setup_database(verbosity: int = 0) -> list:
     """The default database made from the template; returns what teardown_databases takes."""
     connection = connections["default"]
     old_name = connection.settings_dict["NAME"]
     if connection.vendor == "postgresql":
         test_name = _postgres(connection, verbosity)
+        flush_by_deleting_rows(connection)
     else:
         test_name = _sqlite(connection, verbosity)
     _point_at(connection, test_name)
