@@ -13,6 +13,9 @@ from actions.models import RAG, Action, ActionUpdate, ExecutiveResponse, Progres
 from actions.progress import record_update, reopen, sign_off, withdraw
 from committees.models import AgendaItem, Meeting, Membership
 
+# Also run on SQLite by make test: the actions' querysets do date arithmetic in SQL.
+pytestmark = pytest.mark.sqlite
+
 D = dt.date
 
 
