@@ -198,8 +198,10 @@ def _meeting_without_year(text: str) -> dt.date | None:
     """The year of "the meeting on Thursday 21 September" from its weekday: the one year, of
     those the text mentions (and the years either side), in which that day falls on it."""
     match = _MEETING_DAY.search(text)
+    if not match:
+        return None
     years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
-    if not match or not years:
+    if not years:
         return None
     weekday = _WEEKDAYS.index(match["weekday"].lower())
     fits = set()
