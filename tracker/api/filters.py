@@ -7,6 +7,7 @@ never a silently empty list; so booleans accept only true/false and years only "
 
 import copy
 import re
+from contextvars import ContextVar
 
 import django_filters as filters
 from django import forms
@@ -118,6 +119,15 @@ class VisibleChoices(filters.FilterSet):
         return self._form
 
 
+# The query's parameter names while `AskedFilters.validated` makes its filter set, else None.
+ASKED: ContextVar[list[str] | None] = ContextVar("asked_filters", default=None)
+
+
+def is_asked(name: str, asked: list[str]) -> bool:
+    """Whether the query names the filter, itself or as a part (`?name_min=`)."""
+    return any(key == name or key.startswith(f"{name}_") for key in asked)
+
+
 class FilterCopies(dict):
     """A filter set's own filters, copied for each request as django-filter copies them (it
     deep-copies every filter, with its querysets and choices, on every request: a third of
@@ -127,7 +137,10 @@ class FilterCopies(dict):
 
     def __deepcopy__(self, memo):
         copies = {}
+        asked = ASKED.get()
         for name, original in self.items():
+            if asked is not None and not is_asked(name, asked):
+                continue  # `AskedFilters.validated` would drop it at once
             used = copy.copy(original)
             used.__dict__.pop("_field", None)
             used.extra = dict(original.extra)
@@ -156,14 +169,17 @@ class AskedFilters(DjangoFilterBackend):
 
     def validated(self, request, view, queryset=None):
         """The view's filter set with the asked filters, validated (a 400 if not), or None."""
-        filterset = self.get_filterset(request, queryset, view)
+        asked = list(request.query_params)
+        # Only the asked filters are copied for this request (`FilterCopies`).
+        copying = ASKED.set(asked)
+        try:
+            filterset = self.get_filterset(request, queryset, view)
+        finally:
+            ASKED.reset(copying)
         if filterset is None:
             return None
-        asked = list(request.query_params)
         filterset.filters = {
-            name: used
-            for name, used in filterset.filters.items()
-            if any(key == name or key.startswith(f"{name}_") for key in asked)
+            name: used for name, used in filterset.filters.items() if is_asked(name, asked)
         }
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
