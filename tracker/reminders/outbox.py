@@ -496,6 +496,18 @@ class _Batches(_Claims):
         )
         self.held: list[int] = []
 
+    @staticmethod
+    def possible() -> bool:
+        """PostgreSQL, outside any transaction (the marks must commit as they go), on a
+        session of its own: DISABLE_SERVER_SIDE_CURSORS is how Django is told it sits behind
+        a pooler in transaction mode (PgBouncer), where a session-level lock would stay on a
+        server connection that other clients then share."""
+        return (
+            db_connection.vendor == "postgresql"
+            and not db_connection.in_atomic_block
+            and not db_connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        )
+
     def claim(self, moment: dt.datetime, count: int) -> tuple[bool, list[Reminder]]:
         """(whether any row was due, the reminders this session now holds, in claim order)."""
         prep = self.at.get_db_prep_value
@@ -547,7 +559,7 @@ class _Batches(_Claims):
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
     """Send pending reminders whose time has come: in batches held under advisory locks on
     PostgreSQL (`_Batches`), otherwise one claimed row per transaction."""
-    if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+    if _Batches.possible():
         return _deliver_in_batches(now, limit)
     outcomes: list[Outcome] = []
     connection = None
@@ -629,14 +641,15 @@ def _attempt(
             reminder.status = Reminder.Status.FAILED
         else:
             reminder.next_attempt_at = now + retry_delay(reminder.attempts)
-        reminder.save(
-            update_fields=[
-                "attempts",
-                "last_error",
-                "status",
-                "next_attempt_at",
-                "delivery_receipts",
-            ]
+        # Only while it is still pending: in a batch no row lock keeps a stop (a deferral,
+        # a meeting moved in modern.gov) from landing meanwhile, and a stopped reminder is
+        # not to be tried again.
+        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.PENDING).update(
+            attempts=reminder.attempts,
+            last_error=reminder.last_error,
+            status=reminder.status,
+            next_attempt_at=reminder.next_attempt_at,
+            delivery_receipts=reminder.delivery_receipts,
         )
         log.warning(
             "reminder %s (%s) not delivered, attempt %s: %s",
