@@ -179,7 +179,8 @@ class CompiledLookup:
             return
         compiled = []
         for probe in self.PROBES[is_integer]:
-            compiler = queryset.filter(**{key: probe})[:MAX_GET_RESULTS].query.get_compiler(db)
+            found = queryset.filter(**{key: probe}).order_by()  # as `get` orders nothing
+            compiler = found[:MAX_GET_RESULTS].query.get_compiler(db)
             try:
                 compiled.append((compiler, *compiler.as_sql()))
             except EmptyResultSet:
