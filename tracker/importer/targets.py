@@ -90,9 +90,6 @@ SEASONS = {
 # forms first so that "the next meeting on 13 February 2018" is one target, not two.
 TARGET_PHRASE = Guarded(
     re.compile(
-        # every form opens with one of these letters (or a digit): the lookahead turns the
-        # other places away before the long alternation is tried at each of them
-        r"(?=[\dadfijmnostw])(?:"
         r"(?:the\s+)?(?:next|following|subsequent|first)\s+(?:[\w'&-]+\s+){0,10}?(?:meeting|committee|panel|sub-committee|session)(?:\s+meeting)?"
         # "... on 13 February 2018", ", held on Thursday 12 October 2023"
         r"(?:,?\s+(?:(?:to\s+be\s+)?held\s+)?(?:on|in|of)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:(?:the\s+)?"
@@ -112,7 +109,7 @@ TARGET_PHRASE = Guarded(
         r"|(?:the|its)\s+"
         + _MONTH_ALT
         + r"\s+(?:[\w'&-]+\s+){0,3}?(?:meeting|committee|panel|session)"
-        r"|(?:in|within)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?(?:'|'s)?(?:\s+time)?)",
+        r"|(?:in|within)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?(?:'|'s)?(?:\s+time)?",
         re.I,
     ),
     (
@@ -140,6 +137,7 @@ TARGET_PHRASE = Guarded(
         "nov",
         "dec",
     ),
+    opens=r"\dadfijmnostw",
 )
 
 

@@ -15,6 +15,7 @@ _DEFER = Guarded(
         re.I,
     ),
     ("defer", "postponed", "adjourned", "held", "carried"),
+    opens="acdhp",
 )
 
 _ITEM_SUBJECT = re.compile(

@@ -15,6 +15,7 @@ _EXEMPT_MARK = Guarded(
         re.I,
     ),
     ("exempt", "schedule", "part", "publication"),
+    opens="enps",
 )
 _EXCLUSION = Guarded(
     re.compile(

@@ -58,6 +58,7 @@ _REPORT_BEFORE = Guarded(
     ("requested", "asked", "agreed", "proposed", "recommended"),
     ("brought", "presented", "submitted", "made", "given", "taken"),
     ("committee", "panel", "board", "meeting"),
+    opens="apr",
 )
 # "The Cabinet Member be invited to attend a future meeting", "... would be invited to attend"
 _INVITED = Guarded(
@@ -77,6 +78,7 @@ _REPORT_MOVED = Guarded(
         re.I,
     ),
     ("moved", "rescheduled", "brought", "put", "deferred"),
+    opens="biru",
 )
 # work-programme topics taken on without the words "work programme": "agreed to replace the
 # report with the Climate Manifesto report", "a referral ... to consider out of hours
@@ -96,6 +98,7 @@ _WP_REFERRAL = Guarded(
         re.I,
     ),
     ("referral", "request", "suggestion", "proposal"),
+    opens="prs",
 )
 _WP_CONTINUED = Guarded(
     re.compile(
@@ -171,6 +174,7 @@ _FUTURE_REPORT = Guarded(
         re.I,
     ),
     ("report", "update", "briefing", "presentation"),
+    opens="afpqrs",
 )
 _BRINGING = re.compile(
     r"\b(?:brought|presented|submitted|provided|come\s+back|return(?:ed)?|receives?|received|"

@@ -88,6 +88,7 @@ _COMMITTEE_WORD = Guarded(
         "group",
         "scrutiny",
     ),
+    opens="bcfgps",
 )
 _LABELLED = re.compile(
     r"^(?P<label>date|time|venue|place|location|meeting date|start time)\s*[:\-\u2013]\s*(?P<value>.+)$",

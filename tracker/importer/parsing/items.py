@@ -66,6 +66,7 @@ _APPROVED = Guarded(
         re.I,
     ),
     ("record", "agreed", "approved", "endorsed", "resolved", "adopted"),
+    opens="bcmpsw",
 )
 
 _NEGATED = re.compile(r"\b(?:no|not|nor|never)\b[^.]{0,40}\b(?:agreed|approved|endorsed)\b", re.I)
@@ -78,6 +79,7 @@ _NOTED = Guarded(
         re.I,
     ),
     ("noted", "received", "considered", "welcomed"),
+    opens="bcgmnprsuw",
 )
 
 

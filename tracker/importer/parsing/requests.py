@@ -112,6 +112,7 @@ _REPORT_BACK = Guarded(
         "briefing",
         "presentation",
     ),
+    opens="abcpruw",
 )
 _REQUESTED = Guarded(
     re.compile(
@@ -120,6 +121,7 @@ _REQUESTED = Guarded(
         re.I,
     ),
     ("requested", "asked", "agreed", "undertook", "would", "will"),
+    opens="aruw",
 )
 _UNDERTAKING = Guarded(
     re.compile(
@@ -145,6 +147,7 @@ _UNDERTAKING = Guarded(
         "feed",
         "confirm",
     ),
+    opens="aoptuw",
 )
 _RECIPIENT = Guarded(
     re.compile(
@@ -165,6 +168,7 @@ _RECIPIENT = Guarded(
         "know",
         "round",
     ),
+    opens="bfgilprstvw",
 )
 _RECOMMENDATION = Guarded(
     re.compile(
@@ -382,6 +386,7 @@ def _clauses_with_targets(sentence: str) -> list[tuple[str, str]]:
 _PUT_OFF_WORD = Guarded(
     re.compile(r"\b(?:defer|deferred|deferral|postpone|postponed|adjourned)\b", re.I),
     ("defer", "postpone", "adjourned"),
+    opens="adp",
 )
 _TO_COMMITTEE = re.compile(
     r"\b(?:to|at|before)\s+(?:the\s+|this\s+|a\s+)?(?:[\w'&-]+\s+){0,6}?(?:committee|sub-committee|panel|members|councillors)\b",

@@ -24,6 +24,7 @@ _BODY_LINE = Guarded(
         r"\b(?:committee|sub-committee|panel|board|scrutiny|cabinet|commission|forum)\b", re.I
     ),
     ("committee", "panel", "board", "scrutiny", "cabinet", "commission", "forum"),
+    opens="bcfps",
 )
 _HELD_ON = Guarded(
     re.compile(
@@ -33,6 +34,7 @@ _HELD_ON = Guarded(
     ("held", "took", "met", "meeting"),
     ("19", "20"),
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    opens="hmt",
 )
 
 
@@ -50,6 +52,7 @@ _NAME_AT_END = Guarded(
         re.I,
     ),
     ("committee", "panel", "board", "scrutiny", "cabinet", "commission", "forum", "council"),
+    opens="bcfps",
 )
 # "The Chair of the X Committee has called in the following": a sentence, not a header line
 _SENTENCE_VERB = re.compile(r"\b(?:has|have|had|was|were|is|are|will|would|shall|should)\b", re.I)
@@ -128,6 +131,7 @@ _THIS_MEETING = Guarded(
     ("meeting",),
     ("19", "20"),
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    opens="a",
 )
 
 
@@ -191,6 +195,7 @@ _MEETING_DAY = Guarded(
         re.I,
     ),
     ("meeting",),
+    opens="t",
 )
 
 
