@@ -49,7 +49,6 @@ _TRANSLATE = str.maketrans(
 _TRANSLATED_TO = {chr(c): v for c, v in _TRANSLATE.items()}
 # control characters other than the newline (tabs, returns and form feeds were translated)
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
-_CONTROL_CHARACTERS = "".join(chr(c) for c in [*range(0x0A), *range(0x0B, 0x20), 0x7F])
 # what makes a decoded file unreadable: control characters other than layout, and the
 # replacement character
 _ODD = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
@@ -89,7 +88,7 @@ def clean_text(text: str) -> str:
     for character, replacement in _TRANSLATED_TO.items():
         if character in text:
             text = text.replace(character, replacement)
-    if any(character in text for character in _CONTROL_CHARACTERS):
+    if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     # Bold markers left by document converters ("**RESOLVED**") carry no meaning here.
     text = text.replace("**", "").replace("__", "")

@@ -355,10 +355,11 @@ def _table_labels(lines: list[str], index: int) -> tuple[list[tuple[str, str]], 
 
 
 def _committee_line(line: str) -> bool:
+    # the length and last character first: they rule most lines out for nothing
     return bool(
-        _COMMITTEE_WORD.search(line)
-        and len(line) < 200
-        and line[-1] not in ".:;,"
+        len(line) < 200
+        and line[-1:] not in ".:;,"
+        and _COMMITTEE_WORD.search(line)
         and not _LABELLED.match(line)
     )
 
