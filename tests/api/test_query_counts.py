@@ -321,3 +321,43 @@ def test_pages_of_actions_equal_in_the_order_asked_come_by_id_and_never_twice(
         )
     assert read == expected
     assert len(read) == len({row[2] for row in read}) == Action.objects.open().count()
+
+
+def prepared_statements() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: only there is a page's statement prepared on the server",
+)
+
+
+@needs_postgresql
+@override_settings(API_CACHE_SECONDS=0)
+@pytest.mark.parametrize("name", list(LISTS))
+def test_on_postgresql_a_pages_statement_is_prepared_once_and_still_counted(busy, name):
+    client = client_as(busy, "staff")
+    path = path_of(name, busy)
+    first = client.get(path)
+    prepared = prepared_statements()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(path)
+    assert again.content == first.content
+    assert len(captured) == EXPECTED_QUERIES[name, "staff"]
+    assert prepared_statements() == prepared >= 1
+
+
+@needs_postgresql
+@override_settings(API_CACHE_SECONDS=0)
+def test_behind_a_pooler_in_transaction_mode_nothing_is_prepared(busy, monkeypatch):
+    """Told it sits behind PgBouncer in transaction mode (Django's DISABLE_SERVER_SIDE_CURSORS),
+    where a prepared statement would not outlive its transaction."""
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    client = client_as(busy, "staff")
+    before = prepared_statements()
+    for page_size in (7, 7, 8):
+        assert client.get(f"/api/actions/?overdue=true&page_size={page_size}").status_code == 200
+    assert prepared_statements() == before

@@ -17,12 +17,14 @@ queryset was most of what was left of an uncached read.
 import datetime as dt
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import CharField, Count, IntegerField, Model, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.query import MAX_GET_RESULTS
@@ -75,6 +77,50 @@ def _year_label(start_date) -> str:
     return f"{start_date.year}/{(start_date.year + 1) % 100:02d}"
 
 
+def can_prepare(connection) -> bool:
+    """Whether statements may be prepared on this connection's server: PostgreSQL (psycopg 3),
+    unless Django is told it sits behind a pooler in transaction mode
+    (DISABLE_SERVER_SIDE_CURSORS), where a prepared statement would not outlive the
+    transaction. Django itself prepares nothing, for the same reason."""
+    return (
+        connection.vendor == "postgresql"
+        and is_psycopg3
+        and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    )
+
+
+@contextmanager
+def prepared_cursor(connection):
+    """A cursor of Django's `connection` (PostgreSQL, `can_prepare`) whose statements are
+    prepared on the server at their first execution and then only executed. Still Django's
+    cursor wrapper: its errors and its query log (the query counts)."""
+    import psycopg
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    session = connection.connection
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(session)
+        # Datetimes in the connection's time zone, as Django's own cursors read them.
+        timestamptz = psycopg.adapters.types["timestamptz"].oid
+        if connection.timezone != session.adapters.get_loader(timestamptz, Format.TEXT).timezone:
+            register_tzloader(connection.timezone, raw)
+    wrapped = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    threshold = session.prepare_threshold
+    session.prepare_threshold = 0  # prepared at the first execution, for this cursor alone
+    try:
+        with wrapped as cursor:
+            yield cursor
+    finally:
+        session.prepare_threshold = threshold
+
+
 class CompiledPage:
     """One page's query as it was compiled: its SQL, parameters, column names and the
     converters of its columns, so that the same page can be read again without building,
@@ -101,6 +147,15 @@ class CompiledPage:
             self.params = (*with_query[1], *self.params)
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(columns).items())
+        # On PostgreSQL the page's statement is prepared on the server, with its values
+        # written in as Django writes them (the same text it sends): a statement without
+        # parameters is planned once per connection. Planning was more than half of the
+        # server's CPU for a page of actions (1.1 of 1.7 ms; 0.5 ms prepared), and a
+        # statement with parameters would still be planned afresh for its values.
+        connection = connections[self.using]
+        self.whole = (
+            connection.ops.compose_sql(self.sql, self.params) if can_prepare(connection) else None
+        )
 
     def rows(self, params=None) -> list[dict]:
         """The page's rows as `values()` gives them (as `ValuesIterable` reads them); with
@@ -108,9 +163,14 @@ class CompiledPage:
         if self.sql is None:
             return []
         connection = connections[self.using]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params if params is None else tuple(params))
-            fetched = cursor.fetchall()
+        if params is None and self.whole is not None:
+            with prepared_cursor(connection) as cursor:
+                cursor.execute(self.whole)
+                fetched = cursor.fetchall()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, self.params if params is None else tuple(params))
+                fetched = cursor.fetchall()
         names = self.names
         if not self.converters:
             return [dict(zip(names, row, strict=False)) for row in fetched]
