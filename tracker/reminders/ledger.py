@@ -1,10 +1,12 @@
 """The reminder ledger: every reminder the tracker sends, recorded once.
 
 The ledger is also the outbox. Planning a reminder inserts its row (a unique constraint on
-rule, recipient, subject-matter and date makes a second insert a no-op); delivering claims
-pending rows one at a time with SELECT ... FOR UPDATE SKIP LOCKED, sends, and marks them
-sent in the same transaction. So a re-run sweep, a second worker or a second beat never
-sends a reminder twice, and a worker that dies leaves its row pending for the next sweep.
+rule, recipient, subject-matter and date makes a second insert a no-op); delivering takes
+pending rows so that one worker holds each (on PostgreSQL a batch under advisory locks,
+elsewhere SELECT ... FOR UPDATE SKIP LOCKED of one row per transaction), sends each and marks
+it sent before the next (`outbox`). So a re-run sweep, a second worker or a second beat never
+sends a reminder twice, and a worker that dies leaves what it had not marked pending for the
+next sweep.
 """
 
 import datetime as dt
