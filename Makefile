@@ -11,10 +11,11 @@ PORT ?= 8000
 # The PostgreSQL run of the suite: the server of this machine, as in CI.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 # One pytest worker per core (pytest-xdist) for all but the `services` tests (Redis, real
-# workers and beats: tests/conftest.py), which then run one at a time; they need PostgreSQL,
-# so on SQLite they are only reported as skipped. Each module stays on one worker
-# (loadscope), so a world built once per module is built once.
-PYTEST_PARALLEL ?= -n auto --dist loadscope
+# workers and beats: tests/conftest.py), which run one at a time beside them. Each worker
+# starts with an even share of the tests, in order, and one that runs out takes over the end
+# of the other's share (worksteal): a module mostly stays on one worker, so a world built once
+# per module is built about once, and no long module is left running alone at the end.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
 # Keep compiled modules (and pytest's rewritten test modules) between processes: a shell that
 # sets PYTHONDONTWRITEBYTECODE would otherwise have every test process, and every worker and
 # server the tests start, compile the project and rewrite the tests again (10 s of CPU each).
