@@ -688,6 +688,11 @@ def run_at_once(target, count: int):
 
 @pytest.fixture
 def two_hundred_overdue_actions(other_committee, dev):
+    with transaction.atomic():  # one commit for the lot: these tests are transactional
+        _two_hundred_overdue_actions(other_committee, dev)
+
+
+def _two_hundred_overdue_actions(other_committee, dev):
     for number in range(200):
         Action.objects.create(
             committee=other_committee,

@@ -8,6 +8,7 @@ report, minutes, resolution, action and deferral reason; no one without access m
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, ExecutiveResponse, Resolution
@@ -40,6 +41,7 @@ def sam(db):
 
 
 @pytest.fixture
+@transaction.atomic  # one commit, not one per save, for a live server's (transactional) tests
 def world(clock, committee, december, february, march, dev, alan, priya, sam, overdue_action):
     """The committee's business as of 22 January 2018."""
     public_item = AgendaItem.objects.create(
