@@ -597,6 +597,10 @@ class Action(models.Model):
         self.next_reminder_on = self.first_reminder_on()
 
     def save(self, *args, **kwargs):
+        if self.due_date is None and Action.due_back_meeting.is_cached(self):
+            # Reckoned from the due-back meeting as the database has it now: one loaded before
+            # it moved would write its old date back (`follow_due_back_meeting` moved it).
+            Action.due_back_meeting.field.delete_cached_value(self)
         self.keep_derived()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "next_reminder_on", "due_on_date"}

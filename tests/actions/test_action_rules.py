@@ -468,6 +468,21 @@ def test_a_due_back_meeting_that_moves_moves_the_due_on_date_of_its_actions(acti
     assert Action.objects.get(title="Past due-back meeting").due_on == D(2018, 2, 27)
 
 
+def test_an_action_loaded_before_its_meeting_moved_and_saved_after_keeps_the_new_date(
+    actions_due, february
+):
+    held = Action.objects.select_related("due_back_meeting").get(title="Past due-back meeting")
+    moved = Meeting.objects.get(pk=february.pk)
+    moved.date = D(2018, 2, 27)
+    moved.save()  # as the modern.gov sync or the admin would, while a page holds the action
+
+    held.title = "Past due-back meeting, edited"
+    held.save()
+
+    assert stored_due_on()["Past due-back meeting, edited"] == D(2018, 2, 27)
+    assert held.due_on == D(2018, 2, 27)
+
+
 def test_an_edit_of_the_due_date_or_meeting_stores_the_due_on_date_again(actions_due, march):
     action = actions_due["past due date"]
     action.due_date = None
