@@ -100,6 +100,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind a pooler in transaction mode (PgBouncer's pool_mode=transaction) a server session
+# outlives no transaction: Django then opens no server-side cursor, and the tracker prepares
+# no statement (the API's list pages) and holds nothing across transactions.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_TRANSACTION_POOLER", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (runserver, the in-process reminder sweep) share one file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

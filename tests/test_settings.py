@@ -200,6 +200,13 @@ def test_the_database_is_chosen_by_database_url(production):
     )
 
 
+def test_a_transaction_pooler_turns_off_what_needs_a_lasting_server_session(production):
+    postgres = {**production, "DATABASE_URL": "postgres://scrutiny@db.internal:6432/scrutiny"}
+    name = "DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    assert setting(name, **postgres) == "False"
+    assert setting(name, **postgres, DATABASE_TRANSACTION_POOLER="1") == "True"
+
+
 def test_without_a_broker_the_reminder_jobs_run_in_process(production):
     assert setting("CELERY_TASK_ALWAYS_EAGER", **production) == "True"
     with_broker = {**production, "CELERY_BROKER_URL": "redis://redis.internal:6379/0"}
