@@ -79,6 +79,7 @@ test: lint test-databases browser
 	@if $(BIN)/python -m tests.services postgres redis; then \
 		mkdir -p var; \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m services >var/test-services.log 2>&1 & services=$$!; \
+		trap 'kill $$services 2>/dev/null; exit 130' INT TERM; \
 		echo "== PostgreSQL: every test (the 'services' tests run beside, in var/test-services.log)"; \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m "not services"; status=$$?; \
 		echo "== SQLite, the embedded default: the tests marked 'sqlite'"; \

@@ -85,7 +85,7 @@ def _postgres(connection, verbosity: int) -> str:
     test_name = creation._get_test_db_name()
     template = _postgres_template(connection, verbosity)
     with locked(template), creation._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
         cursor.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
     return test_name
 
