@@ -1,5 +1,6 @@
-"""Delivery in batches on PostgreSQL (`outbox._Batches`): what else must respect a batch that
-another worker holds, and where batches are not used. PostgreSQL only: advisory locks."""
+"""Delivery's commits on PostgreSQL: each reminder claimed under its row lock in its own
+transaction, so a row another transaction holds is skipped and a stop racing a send waits
+for it; and which marks wait for the disk (`outbox.deliver_due`)."""
 
 import datetime as dt
 import smtplib
@@ -12,138 +13,189 @@ from django.db import connection
 from committees.deferrals import topic_for_item
 from committees.models import LONDON, AgendaItem, Deferral
 from tests.reminders.test_celery_worker import database_url, make_due_reminders, wait_until
+from tracker.moderngov.sync import stop_waiting_reminders
 from tracker.reminders import outbox
 from tracker.reminders.ledger import Reminder
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks: PostgreSQL"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks, WAL: PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
 
+MADE = dt.datetime(2017, 11, 20, 9, 0, tzinfo=LONDON)
 
-@pytest.fixture
-def waiting_report_reminder(december, dev):
-    """Dev's report for December, its reminder waiting to go, and a deferral of the item."""
+
+def report_reminder(meeting, author, minutes: int) -> tuple[Reminder, Deferral]:
+    """A report reminder waiting to go for an item of `meeting`, and a deferral of the item."""
     item = AgendaItem.objects.create(
-        meeting=december, position=1, title="Libraries", report_author=dev
+        meeting=meeting, position=1, title=f"Report for {meeting.date}", report_author=author
     )
-    made = dt.datetime(2017, 11, 20, 9, 0, tzinfo=LONDON)
     reminder = Reminder.objects.create(
         rule=Reminder.Rule.REPORT_DUE_SOON,
-        about=f"item:{item.pk}:due:3:p{dev.pk}",
-        for_date=made.date(),
-        recipient=dev,
-        recipient_email=dev.email,
-        subject="Report due soon",
+        about=f"item:{item.pk}:due:3:p{author.pk}",
+        for_date=MADE.date(),
+        recipient=author,
+        recipient_email=author.email,
+        subject=f"Report due soon for {meeting.date}",
         body_text="Due soon.\n",
         body_html="<p>Due soon.</p>",
-        next_attempt_at=made,
-        created_at=made,
+        next_attempt_at=MADE + dt.timedelta(minutes=minutes),
+        created_at=MADE,
     )
     deferral = Deferral.objects.create(
         topic=topic_for_item(item),
         agenda_item=item,
-        from_meeting=december,
+        from_meeting=meeting,
         to_text="a later meeting",
         reason="Awaiting data.",
-        created_at=made + dt.timedelta(hours=1),
+        created_at=MADE + dt.timedelta(hours=1),
     )
     return reminder, deferral
 
 
-def advisory_lock_waiters() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
+STOPS = {
+    "modern.gov sync": lambda meeting, deferral: stop_waiting_reminders(
+        meeting, "The meeting moved."
+    ),
+    "deferral": lambda meeting, deferral: outbox.stop_report_reminders(deferral),
+}
+
+
+def lock_waiters() -> int:
+    """Asked on a connection of its own: inside a transaction (the send's) pg_stat_activity
+    is read once and then stays as it was."""
+    with psycopg.connect(database_url(), autocommit=True) as watcher:
+        return watcher.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
-        )
-        return cursor.fetchone()[0]
+            "AND wait_event_type = 'Lock'"
+        ).fetchone()[0]
 
 
-@pytest.mark.parametrize("sent", [True, False], ids=["sent", "send-failed"])
-def test_a_deferral_waits_for_the_worker_sending_its_reminder(waiting_report_reminder, sent):
-    """As a row lock once made it wait: if the worker sent it, it stays sent; if the send
-    failed (the row still pending), the deferral stops it."""
-    reminder, deferral = waiting_report_reminder
-    stopped = []
+def send_stopping(monkeypatch, stop, *, wait_for_block: bool):
+    """Patch the send so that the first message's send starts `stop` on another connection, in
+    a thread, and returns only once that stop waits on a lock (or, if not expected to wait,
+    has finished). Returns the stop's results and the thread."""
+    send = outbox._send
+    stopped: list[int] = []
+    threads: list[threading.Thread] = []
 
-    def stop():
+    def stop_elsewhere():
         try:
-            stopped.append(outbox.stop_report_reminders(deferral))
+            stopped.append(stop())
         finally:
             connection.close()
 
-    with psycopg.connect(database_url(), autocommit=True) as worker:
-        worker.execute(
-            "SELECT pg_advisory_lock(%s, %s)", [outbox.LOCK_CLASS, reminder.pk]
-        )  # a worker's batch holds it
-        deferring = threading.Thread(target=stop)
-        deferring.start()
-        assert wait_until(lambda: advisory_lock_waiters() == 1, timeout=30)
-        assert stopped == []
-        if sent:
-            worker.execute(
-                "UPDATE tracker_reminder SET status = 'sent', sent_at = now(), attempts = 1 "
-                "WHERE id = %s",
-                [reminder.pk],
-            )
-        worker.execute("SELECT pg_advisory_unlock(%s, %s)", [outbox.LOCK_CLASS, reminder.pk])
-        deferring.join(timeout=30)
+    def sending(reminder, mail):
+        if not threads:
+            threads.append(threading.Thread(target=stop_elsewhere))
+            threads[0].start()
+            if wait_for_block:
+                assert wait_until(lambda: lock_waiters() == 1, timeout=30)
+                assert stopped == []  # still waiting for this message's row
+            else:
+                threads[0].join(timeout=30)
+                assert stopped == [1]
+        send(reminder, mail)
 
-    reminder.refresh_from_db()
-    if sent:
-        assert stopped == [0] and reminder.status == Reminder.Status.SENT
-    else:
-        assert stopped == [1] and reminder.status == Reminder.Status.STOPPED
+    monkeypatch.setattr(outbox, "_send", sending)
+    return stopped, threads
 
 
-def test_a_reminder_held_by_another_workers_batch_is_left_to_it(other_committee, dev, mailoutbox):
-    make_due_reminders(other_committee, dev, 3)
-    first, second, third = Reminder.objects.order_by("next_attempt_at", "id")
-    with psycopg.connect(database_url(), autocommit=True) as worker:
-        worker.execute("SELECT pg_advisory_lock(%s, %s)", [outbox.LOCK_CLASS, second.pk])
-        outcomes = outbox.deliver_due()
-
-    assert [o.reminder.pk for o in outcomes] == [first.pk, third.pk]
-    assert Reminder.objects.get(pk=second.pk).status == Reminder.Status.PENDING
-    assert outbox.deliver_due()[0].reminder.pk == second.pk  # once that worker let go
-
-
-def test_behind_a_pooler_in_transaction_mode_each_reminder_is_its_own_transaction(
-    other_committee, dev, monkeypatch, mailoutbox
+@pytest.mark.parametrize("stop", STOPS.values(), ids=STOPS.keys())
+def test_a_stop_of_the_reminder_being_sent_waits_and_leaves_it_sent(
+    december, dev, monkeypatch, mailoutbox, stop
 ):
-    """Told it sits behind PgBouncer in transaction mode (Django's DISABLE_SERVER_SIDE_CURSORS),
-    where a session's advisory lock would outlive its use of the connection: no batches."""
-    make_due_reminders(other_committee, dev, 3)
-    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
-    monkeypatch.setattr(outbox._Batches, "claim", lambda *args: pytest.fail("batched"))
+    reminder, deferral = report_reminder(december, dev, 0)
+    stopped, threads = send_stopping(
+        monkeypatch, lambda: stop(december, deferral), wait_for_block=True
+    )
+
+    [outcome] = outbox.deliver_due()
+    threads[0].join(timeout=30)
+
+    assert outcome.delivered and len(mailoutbox) == 1
+    assert stopped == [0]  # it found the row sent once the send's transaction committed
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.last_error) == (Reminder.Status.SENT, "")
+
+
+@pytest.mark.parametrize("stop", STOPS.values(), ids=STOPS.keys())
+def test_a_reminder_stopped_while_another_is_being_sent_is_never_sent(
+    december, february, dev, monkeypatch, mailoutbox, stop
+):
+    first, _ = report_reminder(december, dev, 0)
+    second, second_deferral = report_reminder(february, dev, 1)
+    stopped, _ = send_stopping(
+        monkeypatch, lambda: stop(february, second_deferral), wait_for_block=False
+    )
 
     outcomes = outbox.deliver_due()
 
-    assert [o.delivered for o in outcomes] == [True] * 3
+    assert [o.reminder.pk for o in outcomes] == [first.pk]
+    assert [m.subject for m in mailoutbox] == [first.subject]
+    assert stopped == [1]
+    statuses = dict(Reminder.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Reminder.Status.SENT, second.pk: Reminder.Status.STOPPED}
+
+
+def test_a_stop_of_both_while_the_first_is_sent_never_ends_sent_over_stopped(
+    december, dev, monkeypatch, mailoutbox
+):
+    """The meeting moved while its first report reminder is with the mail server: the stop
+    waits for that one and leaves it sent; each reminder ends sent (and mailed once) or
+    stopped (and never mailed), whichever way the stop and the next claim meet."""
+    first, _ = report_reminder(december, dev, 0)
+    second_item = AgendaItem.objects.create(meeting=december, position=2, title="Second report")
+    second = Reminder.objects.create(
+        rule=Reminder.Rule.REPORT_DUE_SOON,
+        about=f"item:{second_item.pk}:due:3:p{dev.pk}",
+        for_date=MADE.date(),
+        recipient=dev,
+        recipient_email=dev.email,
+        subject="Second report due soon",
+        body_text="Due soon.\n",
+        body_html="<p>Due soon.</p>",
+        next_attempt_at=MADE + dt.timedelta(minutes=1),
+        created_at=MADE,
+    )
+    stopped, threads = send_stopping(
+        monkeypatch, lambda: stop_waiting_reminders(december, "Moved."), wait_for_block=True
+    )
+
+    outbox.deliver_due()
+    threads[0].join(timeout=30)
+    outbox.deliver_due()
+
+    mailed = [m.subject for m in mailoutbox]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Reminder.Status.SENT and mailed.count(first.subject) == 1
+    if second.status == Reminder.Status.STOPPED:
+        assert stopped == [1] and second.subject not in mailed and second.last_error == "Moved."
+    else:
+        assert second.status == Reminder.Status.SENT and stopped == [0]
+        assert mailed.count(second.subject) == 1
+
+
+def test_a_reminder_locked_by_another_transaction_is_skipped_and_sent_later(
+    other_committee, dev, mailoutbox
+):
+    make_due_reminders(other_committee, dev, 3)
+    first, second, third = Reminder.objects.order_by("next_attempt_at", "id")
+    with psycopg.connect(database_url()) as other:  # a transaction, held until the block ends
+        other.execute("SELECT id FROM tracker_reminder WHERE id = %s FOR UPDATE", [second.pk])
+        outcomes = outbox.deliver_due()
+        assert Reminder.objects.get(pk=second.pk).status == Reminder.Status.PENDING
+        other.rollback()
+
+    assert [o.reminder.pk for o in outcomes] == [first.pk, third.pk]
+    assert [o.reminder.pk for o in outbox.deliver_due()] == [second.pk]
     assert len(mailoutbox) == 3
 
 
-def test_delivery_on_postgresql_is_in_batches(other_committee, dev, monkeypatch, mailoutbox):
-    make_due_reminders(other_committee, dev, 3)
-    claimed = []
-    claim = outbox._Batches.claim
-
-    def counting(self, moment, count):
-        found, reminders = claim(self, moment, count)
-        claimed.append(len(reminders))
-        return found, reminders
-
-    monkeypatch.setattr(outbox._Batches, "claim", counting)
-
-    assert [o.delivered for o in outbox.deliver_due()] == [True] * 3
-    assert claimed == [3, 0]  # all three in one batch, then nothing more is due
-
-
 def test_a_reminder_stopped_while_its_send_fails_stays_stopped(other_committee, dev, monkeypatch):
-    """A batch holds no row lock, so a stop can land while a message is with the mail server
-    (modern.gov's sync stops report reminders without asking the outbox): if that send
-    then fails, the reminder stays stopped rather than being set to try again."""
+    """A stop made in the send's own transaction (the row lock does not keep out its holder):
+    if that send then fails, the reminder stays stopped rather than being set to try again."""
     make_due_reminders(other_committee, dev, 1)
 
     def stopped_then_refused(reminder, connection):
@@ -163,3 +215,71 @@ def test_a_reminder_stopped_while_its_send_fails_stays_stopped(other_committee, 
         "The meeting moved.",
         0,
     )
+
+
+def commits_seen(monkeypatch) -> list[tuple[str, bool]]:
+    """(synchronous_commit, whether it wrote) of each transaction delivery commits: one that
+    writes with synchronous_commit on waits for the WAL flush of itself and all before it."""
+    seen: list[tuple[str, bool]] = []
+    commit = connection._commit
+
+    def observed():
+        row = connection.connection.execute(
+            "SELECT current_setting('synchronous_commit'), "
+            "pg_current_xact_id_if_assigned() IS NOT NULL"
+        ).fetchone()
+        seen.append(row)
+        return commit()
+
+    monkeypatch.setattr(connection, "_commit", observed)
+    return seen
+
+
+def test_every_sixteenth_mark_and_the_runs_last_wait_for_the_disk(
+    other_committee, dev, monkeypatch, mailoutbox
+):
+    make_due_reminders(other_committee, dev, 20)
+    seen = commits_seen(monkeypatch)
+
+    assert [o.delivered for o in outbox.deliver_due()] == [True] * 20
+
+    marks = [("off", True)] * 15 + [("on", True)] + [("off", True)] * 4
+    nothing_due = ("on", False)
+    last_mark_again = ("on", True)
+    assert seen == [*marks, nothing_due, last_mark_again]
+    assert len(mailoutbox) == 20
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
+
+
+def test_a_run_with_a_limit_makes_its_last_mark_durable(
+    other_committee, dev, monkeypatch, mailoutbox
+):
+    make_due_reminders(other_committee, dev, 5)
+    seen = commits_seen(monkeypatch)
+
+    assert len(outbox.deliver_due(limit=3)) == 3
+
+    assert seen == [("off", True), ("off", True), ("on", True)]
+
+
+def test_a_failed_send_commits_durably_and_counts_as_a_flush(
+    other_committee, dev, monkeypatch, mailoutbox
+):
+    make_due_reminders(other_committee, dev, 3)
+    seen = commits_seen(monkeypatch)
+    send = outbox._send
+    calls = []
+
+    def second_refused(reminder, mail):
+        calls.append(reminder.pk)
+        if len(calls) == 2:
+            raise smtplib.SMTPRecipientsRefused({reminder.recipient_email: (550, b"no such user")})
+        send(reminder, mail)
+
+    monkeypatch.setattr(outbox, "_send", second_refused)
+
+    assert [o.delivered for o in outbox.deliver_due()] == [True, False, True]
+
+    # The refusal's commit waits for the disk, taking the first mark with it; the third is
+    # made durable at the end.
+    assert seen == [("off", True), ("on", True), ("off", True), ("on", False), ("on", True)]

@@ -2,11 +2,15 @@
 
 The ledger is also the outbox. Planning a reminder inserts its row (a unique constraint on
 rule, recipient, subject-matter and date makes a second insert a no-op); delivering takes
-pending rows so that one worker holds each (on PostgreSQL a batch under advisory locks,
-elsewhere SELECT ... FOR UPDATE SKIP LOCKED of one row per transaction), sends each and marks
-it sent before the next (`outbox`). So a re-run sweep, a second worker or a second beat never
-sends a reminder twice, and a worker that dies leaves what it had not marked pending for the
-next sweep.
+pending rows one at a time with SELECT ... FOR UPDATE SKIP LOCKED, sends each and marks it
+sent in the claim's transaction (`outbox`). So a re-run sweep, a second worker or a second
+beat never sends a reminder twice, a stop waits for the row being sent and leaves it sent, and
+a worker that dies leaves what it had not marked pending for the next sweep.
+
+A killed worker repeats at most the one message in flight: its earlier marks are committed
+(on PostgreSQL most without waiting for the disk, and those are lost only if the database
+server itself stops). A crash of the database server may repeat up to 15 messages since the
+last durable mark (`outbox.BATCH`), each with its own Message-ID.
 """
 
 import datetime as dt

@@ -4,17 +4,18 @@
 run any number of times, in any number of processes at once:
 
 - planning inserts ledger rows with ON CONFLICT DO NOTHING against the unique constraint;
-- delivering takes each pending row so that only one worker holds it (on PostgreSQL a batch
-  of rows under advisory locks, `_Batches`; elsewhere SELECT ... FOR UPDATE SKIP LOCKED of
-  one row per transaction), sends it, and marks it sent before sending the next, so two
-  workers never send the same row, and a worker that dies lets go of what it held for the
-  next sweep.
+- delivering claims one pending row at a time with SELECT ... FOR UPDATE SKIP LOCKED, sends
+  it and marks it sent in the same transaction, so two workers never hold the same row, a
+  stop (a deferral, a meeting moved in modern.gov) waits for the row lock and then finds the
+  row sent, and a worker that dies releases its row (its transaction rolls back) for the next
+  sweep.
 
-A crash after the mail server accepted a message but before the ledger recorded it re-sends
-it on the next sweep (at-least-once), with the same Message-ID so mail systems can recognise
-it: on a worker's death only that one message; if the database server itself stops, up to a
-batch (`_Batches` says why). A lost reminder costs a missed statutory deadline; a rare
-duplicate costs a second email.
+A crash after the mail server accepted a message but before the ledger commit re-sends it
+on the next sweep (at-least-once), with the same Message-ID so mail systems can recognise it.
+On PostgreSQL most marks commit without waiting for the disk (`deliver_due` says why), so a
+killed worker still repeats at most the one message in flight, but a crash of the database
+server itself may repeat up to BATCH - 1 messages. A lost reminder costs a missed statutory
+deadline; a rare duplicate costs a second email.
 """
 
 import datetime as dt
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -205,23 +206,19 @@ def plan_deferral(deferral: Deferral, now: dt.datetime | None = None) -> list[Re
 def stop_report_reminders(deferral: Deferral) -> int:
     """A deferred report is no longer due at the meeting it left: its reminders still
     waiting to go (a retry after a mail failure) are stopped, not sent. One being sent at
-    this moment is waited for: it is then sent, and stays so."""
+    this moment holds its row lock: the UPDATE waits for it, then finds it sent."""
     subjects = Q(about__startswith=f"topic:{deferral.topic_id}:")
     if deferral.agenda_item_id:
         subjects |= Q(about__startswith=f"item:{deferral.agenda_item_id}:")
-    waiting = Reminder.objects.filter(
+    return Reminder.objects.filter(
         subjects,
         status=Reminder.Status.PENDING,
         rule__in=(Reminder.Rule.REPORT_DUE_SOON, Reminder.Rule.REPORT_OVERDUE),
         created_at__lte=deferral.created_at,
+    ).update(
+        status=Reminder.Status.STOPPED,
+        last_error=f"Deferred to {deferral.destination} before it was sent.",
     )
-    with transaction.atomic():
-        if db_connection.vendor == "postgresql":
-            _Batches.wait_for(waiting.values_list("pk", flat=True))
-        return waiting.update(
-            status=Reminder.Status.STOPPED,
-            last_error=f"Deferred to {deferral.destination} before it was sent.",
-        )
 
 
 def _record(reminders: list[Reminder], *, dry_run: bool = False) -> list[Reminder]:
@@ -363,12 +360,11 @@ class _Claims:
             f"UPDATE {table} SET attempts = %s, status = %s, sent_at = %s, last_error = '', "
             "delivery_receipts = %s WHERE id = %s"
         )
-        # On PostgreSQL, a mark whose commit need not wait for the disk (`_Batches`): the
+        # On PostgreSQL, a mark whose commit need not wait for the disk (`deliver_due`): the
         # setting is local to the statement's own transaction, and decides how it commits.
         self.sent_soon_sql = self.sent_sql
         if db_connection.vendor == "postgresql":
             self.sent_soon_sql += " RETURNING set_config('synchronous_commit', 'off', true)"
-        self.table, self.columns = table, columns
         self.at = Reminder._meta.get_field("next_attempt_at")
         self.receipts = Reminder._meta.get_field("delivery_receipts")
 
@@ -383,15 +379,11 @@ class _Claims:
         row = self._execute(sql, params)
         if row is None:
             return None
-        reminder = self._reminder(row)
-        self.after = (reminder.next_attempt_at, reminder.pk)
-        return reminder
-
-    def _reminder(self, row: tuple) -> Reminder:
         row = list(row)
         for index, convert, column in self.converters:
             row[index] = convert(row[index], column, db_connection)
         reminder = Reminder.from_db(db_connection.alias, self.attnames, row)
+        self.after = (reminder.next_attempt_at, reminder.pk)
         if reminder.committee_id is not None:
             committee = self.committees.get(reminder.committee_id)
             if committee is None:
@@ -416,7 +408,7 @@ class _Claims:
             ],
         )
 
-    def _execute(self, sql: str, params: list, *, every: bool = False):
+    def _execute(self, sql: str, params: list) -> tuple | None:
         """On PostgreSQL, a statement prepared on the server once per connection (Django's own
         connection, so inside its transaction) rather than quoted into the SQL and parsed and
         planned again for every message."""
@@ -432,142 +424,40 @@ class _Claims:
                 psycopg.Cursor(db_connection.connection) as cursor,
             ):
                 cursor.execute(sql, params, prepare=prepare or None)
-                if every:
-                    return cursor.fetchall()
                 return cursor.fetchone() if cursor.description else None
         with db_connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if cursor.description else None
 
 
-# Reminders claimed at once on PostgreSQL: one durable commit (the batch's last mark) for as
-# many messages, so a day of reminders is not a day of waits for the disk, one per message.
+# On PostgreSQL, one mark in this many commits waiting for the disk (`deliver_due`).
 BATCH = 16
-# Advisory locks on reminders are taken in the two-key space under this first key, so they
-# meet no one else's; the second is the row's id (folded into 31 bits: two rows sharing a
-# key only make one wait for the other).
-LOCK_CLASS = 1_701_170
-
-
-class _Batches(_Claims):
-    """On PostgreSQL: claims up to BATCH due reminders at once, each under a session-level
-    advisory lock held until the batch is done, rather than one row lock per transaction.
-
-    Why each reminder still goes once (the module's rule, unchanged): a row is sent only by
-    the session holding its lock, and only after re-reading it as still pending once the lock
-    is held (a row another worker has just sent reads as sent: it committed its marks before
-    it let go of their locks). Each message is marked sent, in its own transaction, as soon
-    as the mail server has accepted it, before the next is sent; those commits do not wait
-    for the disk except the batch's last, whose flush makes every earlier one durable.
-
-    - The worker dies (killed, out of memory, the machine's network): its session ends, its
-      locks go with it, and every mark it made is committed (an asynchronous commit is lost
-      only if the database server itself stops). What is still pending is the message in
-      flight, which may have been accepted, and those not yet sent: the next sweep sends
-      them, so at most that one goes twice, with the same Message-ID, as before.
-    - The database server stops: marks since the last durable one may be lost, so up to one
-      batch (BATCH messages) may go twice, again with their own Message-IDs.
-    """
-
-    def __init__(self):
-        super().__init__()
-        window = (
-            f"FROM {self.table} WHERE status = %s AND next_attempt_at <= %s{{after}} "
-            "ORDER BY next_attempt_at, id LIMIT %s"
-        )
-        # The lock is taken in the outer SELECT, over the few candidates only: a volatile
-        # condition in a WHERE may be run on any row the plan reads.
-        claim = (
-            "WITH candidates AS MATERIALIZED (SELECT id, next_attempt_at {window}) "
-            "SELECT id, next_attempt_at, pg_try_advisory_lock(%s, (id %% 2147483648)::int4) "
-            "FROM candidates ORDER BY next_attempt_at, id"
-        )
-        self.first_claim_sql = claim.format(window=window.format(after=""))
-        self.next_claim_sql = claim.format(
-            window=window.format(after=" AND (next_attempt_at, id) > (%s, %s)")
-        )
-        self.read_sql = (
-            f"SELECT {self.columns} FROM {self.table} WHERE id = ANY(%s) AND status = %s "
-            "AND next_attempt_at <= %s ORDER BY next_attempt_at, id"
-        )
-        self.release_sql = (
-            "SELECT count(pg_advisory_unlock(%s, (id %% 2147483648)::int4)) "
-            "FROM unnest(%s::bigint[]) AS id"
-        )
-        self.held: list[int] = []
-
-    @staticmethod
-    def possible() -> bool:
-        """PostgreSQL, outside any transaction (the marks must commit as they go), on a
-        session of its own: DISABLE_SERVER_SIDE_CURSORS is how Django is told it sits behind
-        a pooler in transaction mode (PgBouncer), where a session-level lock would stay on a
-        server connection that other clients then share."""
-        return (
-            db_connection.vendor == "postgresql"
-            and not db_connection.in_atomic_block
-            and not db_connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-        )
-
-    def claim(self, moment: dt.datetime, count: int) -> tuple[bool, list[Reminder]]:
-        """(whether any row was due, the reminders this session now holds, in claim order)."""
-        prep = self.at.get_db_prep_value
-        params = [Reminder.Status.PENDING, prep(moment, db_connection)]
-        if self.after is None:
-            sql = self.first_claim_sql
-        else:
-            sql = self.next_claim_sql
-            params += [prep(self.after[0], db_connection), self.after[1]]
-        candidates = self._execute(sql, [*params, count, LOCK_CLASS], every=True)
-        if not candidates:
-            return False, []
-        self.after = (candidates[-1][1], candidates[-1][0])
-        self.held = [pk for pk, _, locked in candidates if locked]
-        if not self.held:
-            return True, []  # all being sent by other workers: look further on
-        rows = self._execute(
-            self.read_sql,
-            [self.held, Reminder.Status.PENDING, prep(moment, db_connection)],
-            every=True,
-        )
-        return True, [self._reminder(row) for row in rows]
-
-    def release(self) -> None:
-        """Let go of the batch's locks, after its marks are committed."""
-        if self.held:
-            held, self.held = self.held, []
-            try:
-                self._execute(self.release_sql, [LOCK_CLASS, held])
-            except DatabaseError:
-                # The session's end lets go of them all: a broken one has ended already.
-                db_connection.close()
-                raise
-
-    @staticmethod
-    def wait_for(pks: Iterable[int]) -> None:
-        """Wait until no worker is sending any of these reminders, and keep them from being
-        claimed until the caller's transaction ends (a stop must see what was sent)."""
-        pks = sorted(pks)  # always in the same order, so two waiters cannot deadlock
-        if pks:
-            with db_connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(pg_advisory_xact_lock(%s, (id %% 2147483648)::int4)) "
-                    "FROM unnest(%s::bigint[]) AS id",
-                    [LOCK_CLASS, pks],
-                )
 
 
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
-    """Send pending reminders whose time has come: in batches held under advisory locks on
-    PostgreSQL (`_Batches`), otherwise one claimed row per transaction."""
-    if _Batches.possible():
-        return _deliver_in_batches(now, limit)
+    """Send pending reminders whose time has come, one claimed row per transaction.
+
+    On PostgreSQL, outside a caller's transaction, a mark's commit does not wait for its WAL
+    flush but for every BATCH-th message's, and a run that ends with marks not yet flushed
+    makes them durable with one commit that does wait: a day of reminders is not a day of
+    waits for the disk, one per message. Every commit is still made before the next message
+    is sent, so a killed worker repeats at most the message in flight (an asynchronous commit
+    is lost only if the database server itself stops, and then at most BATCH - 1 marks)."""
     outcomes: list[Outcome] = []
     connection = None
     sent_on_connection = 0
     claims = _Claims()
+    may_defer = db_connection.vendor == "postgresql" and not db_connection.in_atomic_block
+    unflushed: Reminder | None = None  # the last mark not yet known to be on disk
+    since_flush = 0
     try:
         while limit is None or len(outcomes) < limit:
             moment = now or timezone.now()
+            durable = (
+                not may_defer
+                or since_flush + 1 >= BATCH
+                or (limit is not None and len(outcomes) + 1 == limit)
+            )
             with transaction.atomic():
                 reminder = claims.next(moment)
                 if reminder is None:
@@ -575,8 +465,14 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
                 if connection is None:
                     connection = get_connection(fail_silently=False)
                     sent_on_connection = 0
-                outcome = _attempt(reminder, connection, moment, claims)
+                outcome = _attempt(reminder, connection, moment, claims, durable=durable)
             outcomes.append(outcome)
+            if outcome.delivered and not durable:
+                unflushed, since_flush = reminder, since_flush + 1
+            else:
+                # A durable commit (and a failure's, which waits for the disk) flushes the
+                # WAL up to itself, with every mark before it.
+                unflushed, since_flush = None, 0
             sent_on_connection += 1
             if (
                 not outcome.delivered or sent_on_connection >= MESSAGES_PER_CONNECTION
@@ -585,44 +481,11 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
                 connection = None
             if outcome.server_unreachable:
                 break  # the rest wait for the next sweep rather than each failing in turn
-    finally:
-        if connection is not None:
-            connection.close()
-    return outcomes
-
-
-def _deliver_in_batches(now: dt.datetime | None, limit: int | None) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    connection = None
-    sent_on_connection = 0
-    batches = _Batches()
-    stop = False
-    try:
-        while not stop and (limit is None or len(outcomes) < limit):
-            moment = now or timezone.now()
-            wanted = BATCH if limit is None else min(BATCH, limit - len(outcomes))
-            try:
-                found, reminders = batches.claim(moment, wanted)
-                if not found:
-                    break
-                for index, reminder in enumerate(reminders):
-                    if connection is None:
-                        connection = get_connection(fail_silently=False)
-                        sent_on_connection = 0
-                    last = index == len(reminders) - 1
-                    outcome = _attempt(reminder, connection, moment, batches, durable=last)
-                    outcomes.append(outcome)
-                    sent_on_connection += 1
-                    if (
-                        not outcome.delivered or sent_on_connection >= MESSAGES_PER_CONNECTION
-                    ) and connection is not None:
-                        connection.close()
-                        connection = None
-                    if outcome.server_unreachable:
-                        stop = True  # the rest wait for the next sweep
-                        break
-            finally:
-                batches.release()
+        if unflushed is not None:
+            # The run's last mark again, the same values, in a commit that waits for the disk:
+            # it writes, so its flush takes every earlier mark with it.
+            with transaction.atomic():
+                claims.mark_sent(unflushed)
     finally:
         if connection is not None:
             connection.close()
@@ -630,7 +493,7 @@ def _deliver_in_batches(now: dt.datetime | None, limit: int | None) -> list[Outc
 
 
 def _attempt(
-    reminder: Reminder, connection, now: dt.datetime, claims: "_Claims", *, durable: bool = True
+    reminder: Reminder, connection, now: dt.datetime, claims: _Claims, *, durable: bool = True
 ) -> Outcome:
     reminder.attempts += 1
     try:
@@ -641,9 +504,8 @@ def _attempt(
             reminder.status = Reminder.Status.FAILED
         else:
             reminder.next_attempt_at = now + retry_delay(reminder.attempts)
-        # Only while it is still pending: in a batch no row lock keeps a stop (a deferral,
-        # a meeting moved in modern.gov) from landing meanwhile, and a stopped reminder is
-        # not to be tried again.
+        # Only while it is still pending: a stop made by this same transaction (or by a
+        # caller's, around the delivery) holds, and a stopped reminder is not tried again.
         Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.PENDING).update(
             attempts=reminder.attempts,
             last_error=reminder.last_error,
