@@ -18,7 +18,7 @@ On a database built by `generate_authority --scale national`, on its sweep day a
   same day. Both change the database
   for real, so what they added is deleted and the bookmarks they moved are put back;
 - what bounds a reminder over SMTP: the commit floor (single-row UPDATE + COMMIT in a loop,
-  each waiting for its WAL flush, or one in a batch as delivery commits, on a scratch
+  each waiting for its WAL flush, or one in BATCH as delivery commits, on a scratch
   table) and the SMTP exchange alone (a day's
   message sent over and over to the listener, no database).
 """
@@ -326,8 +326,7 @@ def smtp_day(res, label, day, now, legacy_sample=1000):
         f"database backend {deliver_backend / max(delivered, 1) * 1000:.2f} ms; listener "
         f"{heard['cpu_seconds'] / max(delivered, 1) * 1000:.2f} ms). What the day would take "
         "in CPU on a machine with nothing else running, apart from the waits for the WAL "
-        f"flush of each batch's last mark (one in {outbox.BATCH} messages; the commit floor "
-        "below)",
+        f"flush of every {outbox.BATCH}th mark and the run's last (the commit floor below)",
     )
     with SMTPDay(day, now) as run:
         outbox.plan(now)
@@ -365,7 +364,7 @@ def commit_floor(res, label, n=2000):
     connections PostgreSQL flushes the WAL of the commits waiting together once (group
     commit), which is what several workers, each with one claim per transaction, would get.
     Delivery on PostgreSQL commits each message's mark without waiting for the flush but for
-    the last of each batch (`outbox._Batches`): the last figure."""
+    every BATCH-th and the run's last (`outbox.deliver_due`): the last figure."""
     import threading
 
     import psycopg
@@ -385,7 +384,7 @@ def commit_floor(res, label, n=2000):
         )
 
     def loop(ids, synchronous=True, durable_every=1):
-        """`durable_every` > 1: as delivery marks a batch on PostgreSQL, each UPDATE its own
+        """`durable_every` > 1: as delivery marks on PostgreSQL, each UPDATE its own
         transaction, all but every `durable_every`-th committing without waiting for the disk."""
         soon = " RETURNING set_config('synchronous_commit', 'off', true)"
         with psycopg.connect(**params) as conn:
