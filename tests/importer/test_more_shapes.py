@@ -257,6 +257,17 @@ def test_a_review_continued_by_the_committee_joins_its_work_programme():
     assert wp == ["Allotments review begun by the task group"]
 
 
+def test_a_topic_added_for_a_named_months_meeting_joins_the_work_programme_for_it():
+    meeting = proposal(
+        "Children's Services Scrutiny Committee\nThursday 10 April 2025\n\n"
+        "16. WORK PROGRAMME\n\n"
+        "RESOLVED that youth homelessness be added for the June 2025 meeting.\n"
+    )
+    assert [(w.topic, w.target.text, w.target.date) for w in meeting.work_programme_requests] == [
+        ("Youth homelessness", "the June 2025 meeting", "2025-06-12")
+    ]
+
+
 def test_headings_printed_as_agenda_sentences_are_found_by_their_gap():
     gap, paragraph = "\n\n\n\n", "\n\n\n"
     meeting = proposal(

@@ -12,7 +12,7 @@ from tracker.importer.parsing.requests import (
 )
 from tracker.importer.parsing.text import _short
 from tracker.importer.patterns import Guarded, folded, word_test
-from tracker.importer.targets import find_targets
+from tracker.importer.targets import MONTH_NAMES, find_targets
 
 # --- Future business asked for without a meeting's date --------------------------------------
 
@@ -185,17 +185,19 @@ _LATER_MEETING = re.compile(
     r"\b(?:a|the|its)\s+(?:future|later|subsequent|forthcoming)\s+meeting\b|\b(?:annual|quarterly|six-monthly)\b",
     re.I,
 )
-# "school exclusions would be considered at a future meeting", "a review of social isolation
-# for the work programme"
+# "school exclusions would be considered at a future meeting", "youth homelessness be added
+# for the July 2025 meeting", "a review of social isolation for the work programme"
 _WP_FUTURE_MEETING = Guarded(
     re.compile(
         r"^(?:that\s+)?(?P<topic>[^.;]{3,200}?)\s+(?:be|would\s+be|will\s+be|should\s+be|to\s+be)\s+"
-        r"(?:considered|discussed|scrutinised|scrutinized|examined|looked\s+at|reviewed|added)\s+(?:at|to)\s+"
-        r"(?P<target>(?:a|the)\s+(?:future|later|subsequent|forthcoming)\s+meeting[^.;]{0,60})",
+        r"(?:considered|discussed|scrutinised|scrutinized|examined|looked\s+at|reviewed|added)\s+(?:at|to|for)\s+"
+        r"(?P<target>(?:(?:a|the)\s+(?:future|later|subsequent|forthcoming)|the\s+(?:"
+        + "|".join(MONTH_NAMES)
+        + r")(?:\s+\d{4})?)\s+meeting[^.;]{0,60})",
         re.I,
     ),
     ("meeting",),
-    ("future", "later", "subsequent", "forthcoming"),
+    ("future", "later", "subsequent", "forthcoming", *MONTH_NAMES),
     (
         "considered",
         "discussed",
