@@ -1,10 +1,10 @@
-"""A worker killed at each point of a reminder's delivery, on PostgreSQL, where reminders are
-claimed in batches under advisory locks and marked sent without waiting for the disk
-(`outbox._Batches`): killed with a message claimed but not handed to the mail server, nothing
-goes twice; killed after the server accepted it but before the ledger marked it sent, that
-one message goes again with its own Message-ID (the ledger's rule: never lost, at most the
-message in flight repeated). Either way nothing is lost, and every message the killed worker
-had marked sent (in the same batch, so not yet flushed to disk) stays sent.
+"""A worker killed at each point of a reminder's delivery, on PostgreSQL, where each reminder
+is claimed under its row lock and most marks commit without waiting for the disk
+(`outbox.deliver_due`): killed with a message claimed but not handed to the mail server,
+nothing goes twice; killed after the server accepted it but before the ledger marked it sent,
+that one message goes again with its own Message-ID (the ledger's rule: never lost, at most
+the message in flight repeated). Either way nothing is lost, and every message the killed
+worker had marked sent (committed, not yet flushed to disk) stays sent.
 """
 
 import signal
@@ -28,15 +28,18 @@ from tracker.reminders.ledger import Reminder
 pytestmark = [needs_postgres, pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
 TOTAL = 40
-# The fifth message of the first batch: four marks before it, none of them durable yet.
+# The fifth message: four marks before it, none of them durable yet (one in outbox.BATCH is).
 STALLED = 5
 
 
-def advisory_locks_held() -> int:
+def reminder_locks_held_elsewhere() -> int:
+    """Locks on the ledger table held by other sessions: the killed worker's transaction, with
+    its claimed row, until the database notices it has gone."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            "SELECT count(*) FROM pg_locks WHERE relation = 'tracker_reminder'::regclass "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
 
@@ -71,8 +74,8 @@ def killed_while_sending(tmp_path, settings, stall: str) -> tuple[str, int]:
         processes.kill(worker, signal.SIGKILL)
     finally:
         processes.stop_all()
-    # Its session ends with it, and its locks with that.
-    assert wait_until(lambda: advisory_locks_held() == 0, timeout=30)
+    # Its session ends with it, its transaction rolls back, and its row lock goes with that.
+    assert wait_until(lambda: reminder_locks_held_elsewhere() == 0, timeout=30)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = mail_dir
