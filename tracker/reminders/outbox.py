@@ -365,6 +365,8 @@ class _Claims:
         self.sent_soon_sql = self.sent_sql
         if db_connection.vendor == "postgresql":
             self.sent_soon_sql += " RETURNING set_config('synchronous_commit', 'off', true)"
+        # The row rewritten as it stands, for a commit that must write to wait for the disk.
+        self.durable_sql = f"UPDATE {table} SET sent_at = sent_at WHERE id = %s"
         self.at = Reminder._meta.get_field("next_attempt_at")
         self.receipts = Reminder._meta.get_field("delivery_receipts")
 
@@ -407,6 +409,11 @@ class _Claims:
                 reminder.pk,
             ],
         )
+
+    def make_durable(self, reminder: Reminder) -> None:
+        """Mark a sent row again, in the caller's transaction, changing nothing: a commit that
+        writes, with synchronous_commit on, waits for the WAL flush of itself and all before."""
+        self._execute(self.durable_sql, [reminder.pk])
 
     def _execute(self, sql: str, params: list) -> tuple | None:
         """On PostgreSQL, a statement prepared on the server once per connection (Django's own
@@ -482,10 +489,10 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
             if outcome.server_unreachable:
                 break  # the rest wait for the next sweep rather than each failing in turn
         if unflushed is not None:
-            # The run's last mark again, the same values, in a commit that waits for the disk:
-            # it writes, so its flush takes every earlier mark with it.
+            # The run's last mark again, in a commit that waits for the disk: its flush takes
+            # every earlier mark with it.
             with transaction.atomic():
-                claims.mark_sent(unflushed)
+                claims.make_durable(unflushed)
     finally:
         if connection is not None:
             connection.close()
