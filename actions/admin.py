@@ -287,7 +287,7 @@ class ActionAdmin(committees_admin.HistoryAdmin):
     actions = ["sign_off_selected", "withdraw_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_due_on().with_latest_rag()
+        return super().get_queryset(request).with_latest_rag()
 
     def get_deleted_objects(self, objs, request):
         return refuse_deleting_history(super().get_deleted_objects(objs, request), objs)

@@ -212,11 +212,6 @@ class ActionQuerySet(TrackedQuerySet):
     def closed(self):
         return self.exclude(status=Action.Status.OPEN)
 
-    def with_due_on(self):
-        """The due-on date (`due_on_date`) is a stored column now (see `Action.reckon_due_on`);
-        kept so that the lists that asked for it still read as they did."""
-        return self
-
     def keep_due_on(self):
         """Store the due-on date of these actions again, in one UPDATE: what `reckon_due_on`
         gives, written in SQL for rows not loaded (the data migration does the same)."""

@@ -572,7 +572,6 @@ class ActionViewSet(PlainRowLists, TrackerViewSet):
     def visible(self, user):
         return (
             Action.objects.visible_to(user)
-            .with_due_on()
             .with_latest_rag()
             .select_related("committee", "municipal_year", "due_back_meeting")
             .defer("committee__remit")

@@ -66,7 +66,6 @@ def outstanding_actions(user, committee, on: dt.date):
     actions = (
         Action.objects.visible_to(user)
         .open()
-        .with_due_on()
         .with_latest_rag()
         .filter(committee=committee)
         .select_related("owner", "due_back_meeting", "agenda_item")
@@ -166,7 +165,6 @@ def committee_actions(request, slug):
     form = ActionFilterForm(request.GET or None)
     actions = (
         Action.objects.visible_to(user)
-        .with_due_on()
         .with_latest_rag()
         .filter(committee=committee)
         .select_related("owner", "due_back_meeting", "agenda_item")

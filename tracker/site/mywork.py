@@ -65,7 +65,6 @@ def my_work(request):
     actions = _late(
         Action.objects.visible_to(user)
         .open()
-        .with_due_on()
         .with_latest_rag()
         .filter(owner__user=user)
         .select_related("committee", "due_back_meeting")
@@ -137,7 +136,6 @@ def chasing(user, on: dt.date) -> dict:
     overdue = _late(
         Action.objects.visible_to(user)
         .overdue(on)
-        .with_due_on()
         .with_latest_rag()
         .filter(committee__in=committees)
         .select_related("committee", "owner", "due_back_meeting")
@@ -147,7 +145,6 @@ def chasing(user, on: dt.date) -> dict:
     due_this_week = (
         Action.objects.visible_to(user)
         .open()
-        .with_due_on()
         .filter(committee__in=committees, due_on_date__gte=on, due_on_date__lte=week_end)
         .select_related("committee", "owner")
         .order_by("due_on_date", "sequence")
@@ -211,7 +208,6 @@ def chair_dashboard(user, on: dt.date) -> list[dict]:
     actions = Action.objects.visible_to(user).filter(committee__in=committees)
     overdue = _late(
         actions.overdue(on)
-        .with_due_on()
         .with_latest_rag()
         .select_related("owner", "due_back_meeting")
         .order_by("due_on_date", "sequence"),
@@ -220,7 +216,6 @@ def chair_dashboard(user, on: dt.date) -> list[dict]:
     overdue = sorted(overdue, key=lambda a: (-a.late_by, a.sequence))
     sign_off = (
         awaiting_sign_off(actions)
-        .with_due_on()
         .select_related("owner", "due_back_meeting")
         .order_by("latest_update_on", "sequence")
     )
