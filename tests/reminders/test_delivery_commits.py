@@ -25,23 +25,28 @@ pytestmark = [
 MADE = dt.datetime(2017, 11, 20, 9, 0, tzinfo=LONDON)
 
 
-def report_reminder(meeting, author, minutes: int) -> tuple[Reminder, Deferral]:
-    """A report reminder waiting to go for an item of `meeting`, and a deferral of the item."""
-    item = AgendaItem.objects.create(
-        meeting=meeting, position=1, title=f"Report for {meeting.date}", report_author=author
-    )
-    reminder = Reminder.objects.create(
+def waiting_reminder(item, author, minutes: int, subject: str) -> Reminder:
+    """A report-due reminder for `item`, waiting to go `minutes` after MADE."""
+    return Reminder.objects.create(
         rule=Reminder.Rule.REPORT_DUE_SOON,
         about=f"item:{item.pk}:due:3:p{author.pk}",
         for_date=MADE.date(),
         recipient=author,
         recipient_email=author.email,
-        subject=f"Report due soon for {meeting.date}",
+        subject=subject,
         body_text="Due soon.\n",
         body_html="<p>Due soon.</p>",
         next_attempt_at=MADE + dt.timedelta(minutes=minutes),
         created_at=MADE,
     )
+
+
+def report_reminder(meeting, author, minutes: int) -> tuple[Reminder, Deferral]:
+    """A report reminder waiting to go for an item of `meeting`, and a deferral of the item."""
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=1, title=f"Report for {meeting.date}", report_author=author
+    )
+    reminder = waiting_reminder(item, author, minutes, f"Report due soon for {meeting.date}")
     deferral = Deferral.objects.create(
         topic=topic_for_item(item),
         agenda_item=item,
@@ -146,18 +151,7 @@ def test_a_stop_of_both_while_the_first_is_sent_never_ends_sent_over_stopped(
     stopped (and never mailed), whichever way the stop and the next claim meet."""
     first, _ = report_reminder(december, dev, 0)
     second_item = AgendaItem.objects.create(meeting=december, position=2, title="Second report")
-    second = Reminder.objects.create(
-        rule=Reminder.Rule.REPORT_DUE_SOON,
-        about=f"item:{second_item.pk}:due:3:p{dev.pk}",
-        for_date=MADE.date(),
-        recipient=dev,
-        recipient_email=dev.email,
-        subject="Second report due soon",
-        body_text="Due soon.\n",
-        body_html="<p>Due soon.</p>",
-        next_attempt_at=MADE + dt.timedelta(minutes=1),
-        created_at=MADE,
-    )
+    second = waiting_reminder(second_item, dev, 1, "Second report due soon")
     stopped, threads = send_stopping(
         monkeypatch, lambda: stop_waiting_reminders(december, "Moved."), wait_for_block=True
     )
