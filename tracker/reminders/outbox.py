@@ -416,9 +416,10 @@ class _Claims:
         self._execute(self.durable_sql, [reminder.pk])
 
     def _execute(self, sql: str, params: list) -> tuple | None:
-        """On PostgreSQL, a statement prepared on the server once per connection (Django's own
-        connection, so inside its transaction) rather than quoted into the SQL and parsed and
-        planned again for every message."""
+        """On PostgreSQL, on Django's own connection (so inside its transaction), with the
+        values sent apart from the SQL; prepared on the server once per connection only where
+        the connection prepares at all (OPTIONS prepare_threshold set: Django's default, None,
+        prepares nothing, for the sake of poolers)."""
         if db_connection.vendor == "postgresql":
             import psycopg
 
