@@ -445,6 +445,27 @@ def test_the_chair_gets_one_weekly_digest_on_monday(
     assert len(sent_to(ALAN)) == 1
 
 
+def test_the_digest_names_an_exempt_deferred_topic_only_by_its_public_title(
+    overdue_action, twice_deferred_topic
+):
+    # Set as the exemption service would after the item it came from went into Part 2.
+    WorkProgrammeTopic.objects.filter(pk=twice_deferred_topic.pk).update(
+        is_exempt=True,
+        exempt_paragraph=3,
+        title="Exclusions at Riverside Academy: the named pupils' appeals",
+        public_title="A school's exclusions (exempt)",
+    )
+
+    sweep_on(2018, 1, 15)
+
+    [digest] = sent_to(ALAN)
+    assert "A school's exclusions (exempt): deferred 2 times" in digest.body
+    [(html, _)] = digest.alternatives
+    assert "A school&#x27;s exclusions (exempt): deferred 2 times" in html
+    assert "Riverside Academy" not in digest.body
+    assert "Riverside Academy" not in html
+
+
 # --- Executive response ----------------------------------------------------------------------
 
 
