@@ -16,48 +16,64 @@ import threading
 import time
 
 
-class Session(socketserver.StreamRequestHandler):
+class Session(socketserver.BaseRequestHandler):
+    """One SMTP session. Replies to everything read in one go are written in one go, as
+    mail servers do (Postfix flushes its replies when its input is drained): a client that
+    pipelines its commands (RFC 2920) then waits for one packet, not one per reply, and a
+    server writing one small reply after another would wait on the client's delayed ACK."""
+
     def handle(self):
         server = self.server
         with server.lock:
             server.connections += 1
-        write = self.wfile.write
-        write(b"220 bench.sink ESMTP\r\n")
+        sock = self.request
+        sock.sendall(b"220 bench.sink ESMTP\r\n")
         in_data, message_id, recipients = False, None, 0
-        for raw in self.rfile:
-            if in_data:
-                if raw in (b".\r\n", b".\n"):
-                    with server.lock:
-                        server.messages += 1
-                        server.recipients += recipients
-                        if message_id:
-                            server.message_ids.add(message_id)
-                    in_data, message_id, recipients = False, None, 0
-                    write(b"250 2.0.0 queued\r\n")
-                elif message_id is None and raw[:11].lower() == b"message-id:":
-                    message_id = raw[11:].strip()
-                continue
-            verb = raw[:4].upper()
-            if verb == b"EHLO":
-                write(b"250-bench.sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-            elif verb == b"HELO":
-                write(b"250 bench.sink\r\n")
-            elif verb == b"MAIL":
-                recipients = 0
-                write(b"250 2.1.0 ok\r\n")
-            elif verb == b"RCPT":
-                recipients += 1
-                write(b"250 2.1.5 ok\r\n")
-            elif verb == b"DATA":
-                in_data = True
-                write(b"354 end data with <CR><LF>.<CR><LF>\r\n")
-            elif verb in (b"RSET", b"NOOP"):
-                write(b"250 2.0.0 ok\r\n")
-            elif verb == b"QUIT":
-                write(b"221 2.0.0 bye\r\n")
+        pending = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
                 return
-            else:
-                write(b"502 5.5.2 command not recognised\r\n")
+            *lines, pending = (pending + chunk).split(b"\n")
+            replies = []
+            for raw in lines:
+                if in_data:
+                    if raw in (b".\r", b"."):
+                        with server.lock:
+                            server.messages += 1
+                            server.recipients += recipients
+                            if message_id:
+                                server.message_ids.add(message_id)
+                        in_data, message_id, recipients = False, None, 0
+                        replies.append(b"250 2.0.0 queued\r\n")
+                    elif message_id is None and raw[:11].lower() == b"message-id:":
+                        message_id = raw[11:].strip()
+                    continue
+                verb = raw[:4].upper()
+                if verb == b"EHLO":
+                    replies.append(
+                        b"250-bench.sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+                    )
+                elif verb == b"HELO":
+                    replies.append(b"250 bench.sink\r\n")
+                elif verb == b"MAIL":
+                    recipients = 0
+                    replies.append(b"250 2.1.0 ok\r\n")
+                elif verb == b"RCPT":
+                    recipients += 1
+                    replies.append(b"250 2.1.5 ok\r\n")
+                elif verb == b"DATA":
+                    in_data = True
+                    replies.append(b"354 end data with <CR><LF>.<CR><LF>\r\n")
+                elif verb in (b"RSET", b"NOOP"):
+                    replies.append(b"250 2.0.0 ok\r\n")
+                elif verb == b"QUIT":
+                    sock.sendall(b"".join(replies) + b"221 2.0.0 bye\r\n")
+                    return
+                else:
+                    replies.append(b"502 5.5.2 command not recognised\r\n")
+            if replies:
+                sock.sendall(b"".join(replies))
 
 
 class Sink(socketserver.ThreadingTCPServer):

@@ -2,6 +2,8 @@
 
 The listener is a few lines of socketserver speaking just enough SMTP (RFC 5321): it can
 accept messages, refuse every recipient with 550, or not be there at all (a closed port).
+Offering PIPELINING (RFC 2920) it is strict: it answers MAIL and RCPT only once DATA has
+come, so a client that waits for each answer before its next command would hang there.
 """
 
 import datetime as dt
@@ -33,13 +35,17 @@ class SMTPHandler(socketserver.StreamRequestHandler):
 
     timeout = 10
 
-    def reply(self, text: str) -> None:
-        self.wfile.write(f"{text}\r\n".encode())
-        self.wfile.flush()
+    def reply(self, text: str, *, hold: bool = False) -> None:
+        self.held.append(f"{text}\r\n".encode())
+        if not hold:
+            self.wfile.write(b"".join(self.held))
+            self.wfile.flush()
+            self.held = []
 
     def handle(self):
         server = self.server
         server.connections += 1
+        self.held: list[bytes] = []
         self.reply("220 listener.test ESMTP")
         sender, recipients, lines, in_data = None, [], [], False
         for raw in self.rfile:
@@ -58,6 +64,8 @@ class SMTPHandler(socketserver.StreamRequestHandler):
             verb = line.split(" ", 1)[0].split(":", 1)[0].upper()
             if verb == "EHLO":
                 self.reply("250-listener.test")
+                if server.pipelining:
+                    self.reply("250-PIPELINING")
                 self.reply("250-8BITMIME")
                 self.reply("250 SMTPUTF8")
             elif verb == "HELO":
@@ -65,13 +73,13 @@ class SMTPHandler(socketserver.StreamRequestHandler):
             elif verb == "MAIL":
                 sender = line.split(":", 1)[1].split()[0].strip("<>")
                 recipients = []
-                self.reply("250 2.1.0 ok")
+                self.reply("250 2.1.0 ok", hold=server.pipelining)
             elif verb == "RCPT":
                 if server.refuse_recipients:
-                    self.reply("550 5.1.1 mailbox unavailable")
+                    self.reply("550 5.1.1 mailbox unavailable", hold=server.pipelining)
                 else:
                     recipients.append(line.split(":", 1)[1].split()[0].strip("<>"))
-                    self.reply("250 2.1.5 ok")
+                    self.reply("250 2.1.5 ok", hold=server.pipelining)
             elif verb == "DATA":
                 if not recipients:
                     self.reply("554 5.5.1 no valid recipients")
@@ -94,11 +102,12 @@ class Listener(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, *, refuse_recipients: bool = False):
+    def __init__(self, port: int, *, refuse_recipients: bool = False, pipelining: bool = False):
         super().__init__(("127.0.0.1", port), SMTPHandler)
         self.messages: list[dict] = []
         self.connections = 0
         self.refuse_recipients = refuse_recipients
+        self.pipelining = pipelining
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
@@ -213,6 +222,66 @@ def test_a_deferral_email_goes_over_smtp_to_the_author_with_the_officer_copied(
         "text/html",
     ]
     assert "Awaiting the Ofsted letter." in message.get_body(("plain",)).get_content()
+
+
+def test_with_a_server_offering_pipelining_the_deferral_goes_to_author_and_officer(
+    port, december, february, dev, django_capture_on_commit_callbacks, set_clock
+):
+    listener = Listener(port, pipelining=True)
+    set_clock(dt.datetime(2017, 12, 12, 21, 30, tzinfo=LONDON))
+    item = AgendaItem.objects.create(
+        meeting=december, position=2, title="Children's Social Care Performance", report_author=dev
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            defer_item(item, reason="Awaiting the Ofsted letter.", to_meeting=february)
+    finally:
+        listener.stop()
+
+    reminder = Reminder.objects.get(rule=Reminder.Rule.ITEM_DEFERRED)
+    assert (reminder.status, reminder.attempts) == (Reminder.Status.SENT, 1)
+    [(envelope, message)] = zip(listener.messages, listener.parsed(), strict=True)
+    assert envelope["from"] == "scrutiny@localhost"
+    assert envelope["rcpt"] == [DEV, PRIYA]
+    assert message["Message-ID"] == reminder.message_id
+    assert message["Cc"] == PRIYA
+    text = message.get_body(("plain",)).get_content()
+    assert "Children's Social Care Performance" in text
+    assert "Why:  Awaiting the Ofsted letter." in text
+
+
+def test_a_line_of_just_a_dot_arrives_whole_when_pipelined(port, overdue_action):
+    # Unquoted, a line holding only "." would end the message there (RFC 5321 4.5.2).
+    type(overdue_action).objects.filter(pk=overdue_action.pk).update(title=".")
+    listener = Listener(port, pipelining=True)
+    try:
+        outbox.sweep(now=DUE_DAY)
+    finally:
+        listener.stop()
+
+    reminder = action_reminder()
+    assert reminder.status == Reminder.Status.SENT
+    [message] = [m for m in listener.parsed() if m["Message-ID"] == reminder.message_id]
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "\n.\nDue: " in text
+    assert text.strip() == reminder.body_text.strip()
+
+
+def test_a_pipelined_refusal_fails_for_good_and_the_next_message_still_goes(port, overdue_action):
+    listener = Listener(port, refuse_recipients=True, pipelining=True)
+    try:
+        outbox.sweep(now=DUE_DAY)
+    finally:
+        listener.stop()
+
+    reminder = action_reminder()
+    assert (reminder.status, reminder.attempts) == (Reminder.Status.FAILED, 1)
+    assert reminder.last_error.startswith("SMTPRecipientsRefused: ")
+    assert "550" in reminder.last_error
+    # The chair's digest was tried after it, in a session left in step by the refusal.
+    assert set(Reminder.objects.values_list("status", "attempts")) == {(Reminder.Status.FAILED, 1)}
+    assert Reminder.objects.count() == 2
+    assert listener.messages == []
 
 
 def test_a_recipient_refused_with_550_fails_for_good_without_a_retry(port, overdue_action):

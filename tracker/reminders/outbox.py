@@ -18,6 +18,7 @@ server itself may repeat up to BATCH - 1 messages. A lost reminder costs a misse
 deadline; a rare duplicate costs a second email.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -37,7 +38,8 @@ from django.utils import timezone
 
 from actions.models import Action
 from committees.models import LONDON, Committee, Deferral
-from tracker.reminders import links, mime, notify, rules
+from config.prepared_statements import can_prepare
+from tracker.reminders import links, mime, notify, pipelining, rules
 from tracker.reminders.emails import absolute, render_email
 from tracker.reminders.ledger import Reminder
 
@@ -306,7 +308,7 @@ def _send(reminder: Reminder, connection) -> None:
             recipients = [mime.envelope_address(a) for a in recipients if a]
             if recipients:
                 sender = mime.envelope_address(settings.DEFAULT_FROM_EMAIL)
-                connection.connection.sendmail(sender, recipients, data)
+                pipelining.sendmail(connection.connection, sender, recipients, data)
             return
     _message(reminder, connection).send()
 
@@ -378,7 +380,7 @@ class _Claims:
         else:
             sql = self.next_sql
             params += [prep(self.after[0], db_connection), self.after[1]]
-        row = self._execute(sql, params)
+        row = self._execute(sql, params, fetch=True)
         if row is None:
             return None
         row = list(row)
@@ -415,31 +417,74 @@ class _Claims:
         writes, with synchronous_commit on, waits for the WAL flush of itself and all before."""
         self._execute(self.durable_sql, [reminder.pk])
 
-    def _execute(self, sql: str, params: list) -> tuple | None:
+    def _execute(self, sql: str, params: list, *, fetch: bool = False) -> tuple | None:
         """On PostgreSQL, on Django's own connection (so inside its transaction), with the
-        values sent apart from the SQL; prepared on the server once per connection only where
-        the connection prepares at all (OPTIONS prepare_threshold set: Django's default, None,
-        prepares nothing, for the sake of poolers)."""
+        values sent apart from the SQL, prepared on the server once per connection unless
+        behind a transaction pooler (`can_prepare`). Only `fetch` waits for the answer: in a
+        pipeline (`_Commits`) a mark's UPDATE goes with its COMMIT."""
         if db_connection.vendor == "postgresql":
             import psycopg
 
             db_connection.ensure_connection()
-            # A connection told not to prepare (OPTIONS prepare_threshold None, as behind
-            # PgBouncer in transaction mode) is obeyed; errors are Django's, as elsewhere.
-            prepare = db_connection.connection.prepare_threshold is not None
+            # Errors are Django's, as elsewhere.
+            prepare = can_prepare(db_connection)
             with (
                 db_connection.wrap_database_errors,
                 psycopg.Cursor(db_connection.connection) as cursor,
             ):
                 cursor.execute(sql, params, prepare=prepare or None)
-                return cursor.fetchone() if cursor.description else None
+                return cursor.fetchone() if fetch else None
         with db_connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone() if cursor.description else None
+            return cursor.fetchone() if fetch else None
 
 
 # On PostgreSQL, one mark in this many commits waiting for the disk (`deliver_due`).
 BATCH = 16
+
+
+class _Commits:
+    """One transaction per message, as cheaply as the database allows.
+
+    On PostgreSQL, outside a caller's transaction, the run leaves autocommit off and commits
+    each message itself, in psycopg's pipeline mode: the claim goes with its BEGIN, and the
+    mark with its COMMIT, two round trips a message instead of four (and no autocommit
+    switched on and off around each). Anywhere else each message is a `transaction.atomic()`,
+    which inside a caller's transaction is a savepoint."""
+
+    def __init__(self):
+        self.manual = db_connection.vendor == "postgresql" and not db_connection.in_atomic_block
+        self.pipeline = None
+
+    def __enter__(self):
+        if self.manual:
+            db_connection.ensure_connection()
+            transaction.set_autocommit(False)
+            self.pipeline = db_connection.connection.pipeline()
+            self.pipeline.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.manual:
+            try:
+                self.pipeline.__exit__(*exc)
+            finally:
+                if db_connection.connection is not None and not db_connection.get_autocommit():
+                    transaction.rollback()  # nothing is left open, even after an error
+                    transaction.set_autocommit(True)
+
+    @contextlib.contextmanager
+    def each(self):
+        if not self.manual:
+            with transaction.atomic():
+                yield
+            return
+        try:
+            yield
+        except BaseException:
+            transaction.rollback()
+            raise
+        transaction.commit()
 
 
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
@@ -455,45 +500,46 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
     connection = None
     sent_on_connection = 0
     claims = _Claims()
-    may_defer = db_connection.vendor == "postgresql" and not db_connection.in_atomic_block
     unflushed: Reminder | None = None  # the last mark not yet known to be on disk
     since_flush = 0
     try:
-        while limit is None or len(outcomes) < limit:
-            moment = now or timezone.now()
-            durable = (
-                not may_defer
-                or since_flush + 1 >= BATCH
-                or (limit is not None and len(outcomes) + 1 == limit)
-            )
-            with transaction.atomic():
-                reminder = claims.next(moment)
-                if reminder is None:
-                    break
-                if connection is None:
-                    connection = get_connection(fail_silently=False)
-                    sent_on_connection = 0
-                outcome = _attempt(reminder, connection, moment, claims, durable=durable)
-            outcomes.append(outcome)
-            if outcome.delivered and not durable:
-                unflushed, since_flush = reminder, since_flush + 1
-            else:
-                # A durable commit (and a failure's, which waits for the disk) flushes the
-                # WAL up to itself, with every mark before it.
-                unflushed, since_flush = None, 0
-            sent_on_connection += 1
-            if (
-                not outcome.delivered or sent_on_connection >= MESSAGES_PER_CONNECTION
-            ) and connection is not None:
-                connection.close()
-                connection = None
-            if outcome.server_unreachable:
-                break  # the rest wait for the next sweep rather than each failing in turn
-        if unflushed is not None:
-            # The run's last mark again, in a commit that waits for the disk: its flush takes
-            # every earlier mark with it.
-            with transaction.atomic():
-                claims.make_durable(unflushed)
+        with _Commits() as commits:
+            may_defer = commits.manual
+            while limit is None or len(outcomes) < limit:
+                moment = now or timezone.now()
+                durable = (
+                    not may_defer
+                    or since_flush + 1 >= BATCH
+                    or (limit is not None and len(outcomes) + 1 == limit)
+                )
+                with commits.each():
+                    reminder = claims.next(moment)
+                    if reminder is None:
+                        break
+                    if connection is None:
+                        connection = get_connection(fail_silently=False)
+                        sent_on_connection = 0
+                    outcome = _attempt(reminder, connection, moment, claims, durable=durable)
+                outcomes.append(outcome)
+                if outcome.delivered and not durable:
+                    unflushed, since_flush = reminder, since_flush + 1
+                else:
+                    # A durable commit (and a failure's, which waits for the disk) flushes
+                    # the WAL up to itself, with every mark before it.
+                    unflushed, since_flush = None, 0
+                sent_on_connection += 1
+                if (
+                    not outcome.delivered or sent_on_connection >= MESSAGES_PER_CONNECTION
+                ) and connection is not None:
+                    connection.close()
+                    connection = None
+                if outcome.server_unreachable:
+                    break  # the rest wait for the next sweep rather than each failing in turn
+            if unflushed is not None:
+                # The run's last mark again, in a commit that waits for the disk: its flush
+                # takes every earlier mark with it.
+                with commits.each():
+                    claims.make_durable(unflushed)
     finally:
         if connection is not None:
             connection.close()
