@@ -246,6 +246,9 @@ REPORT_REMINDER_WORKING_DAYS = env_int_list("REPORT_REMINDER_WORKING_DAYS", [10,
 DIGEST_WEEKDAY = env_weekday("DIGEST_WEEKDAY", "monday")
 # How often the sweep runs (celery beat, or the in-process loop of `make run`).
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300, minimum=10)
+# On a big day, how many of a worker's processes deliver at once (one sweep's own, and the
+# rest asked for as `deliver` tasks): at most the worker's --concurrency; 1 never asks.
+REMINDER_DELIVERY_PROCESSES = env_int("REMINDER_DELIVERY_PROCESSES", 2, minimum=1, maximum=64)
 # A mail server that fails transiently is tried again with backoff, this many times in all.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8, minimum=1)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 120, minimum=1)

@@ -115,7 +115,7 @@ def workers(queue, mail_dir, tmp_path):
     class Workers:
         started: list[subprocess.Popen] = []
 
-        def start(self) -> subprocess.Popen:
+        def start(self, pool: tuple[str, ...] = ("--pool=solo",)) -> subprocess.Popen:
             env = {
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                 "HOME": str(tmp_path),
@@ -137,7 +137,7 @@ def workers(queue, mail_dir, tmp_path):
                         "-A",
                         "config",
                         "worker",
-                        "--pool=solo",
+                        *pool,
                         "--loglevel=INFO",
                         "--without-gossip",
                         "--without-mingle",
@@ -286,3 +286,28 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing_but_one(
     # At least once: only the message in flight at the kill (written, not yet committed as
     # sent) may go twice, and then with the same Message-ID.
     assert len(ids) in (300, 301), f"{len(ids)} messages written for 300 reminders"
+
+
+# --- (c) A big day is shared by the worker's processes ----------------------------------------
+
+SENT_BY = re.compile(r"/(ForkPoolWorker-\d+)\] reminder (\d+) \(action_overdue\) sent")
+
+
+def test_a_big_days_delivery_is_shared_by_the_workers_two_processes_each_sent_once(
+    other_committee, dev, workers, mail_dir
+):
+    make_due_reminders(other_committee, dev, 600)
+
+    workers.start(pool=("--pool=prefork", "--concurrency=2"))
+    tasks.sweep.delay()
+    finished = wait_until(lambda: sent_count() == 600, timeout=90)
+    assert finished, f"{sent_count()} of 600 sent; worker log:\n{workers.logs()}"
+
+    ids = message_ids(mail_dir)
+    assert len(ids) == 600
+    assert set(ids) == {reminder.message_id for reminder in Reminder.objects.all()}
+    sent_lines = SENT_BY.findall(workers.logs())
+    assert len(sent_lines) == 600
+    assert len({pk for _, pk in sent_lines}) == 600
+    by_process = {name for name, _ in sent_lines}
+    assert by_process == {"ForkPoolWorker-1", "ForkPoolWorker-2"}, workers.logs()[-4000:]

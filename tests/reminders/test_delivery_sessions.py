@@ -93,3 +93,23 @@ def test_the_message_heard_is_the_one_django_would_have_built(
     received = heard["data"].encode() + b"\r\n"
     reminder.refresh_from_db()
     assert received == same_boundary_and_date(received, djangos(reminder))
+
+
+def test_an_ordinary_sweep_asks_no_other_process_to_help(committee, dev, settings):
+    settings.REMINDER_DELIVERY_PROCESSES = 4
+    pending(committee, dev, outbox.DUE_PER_HELPER - 1)
+
+    assert outbox.helpers_wanted(NOW) == 0
+
+
+def test_a_big_day_asks_one_helper_per_hundred_due_up_to_the_processes_spare(
+    committee, dev, settings
+):
+    settings.REMINDER_DELIVERY_PROCESSES = 3
+    pending(committee, dev, 250)
+
+    assert outbox.helpers_wanted(NOW) == 2
+    # Four hours earlier only ten of them were due (from 04:51 to 05:00, a minute apart).
+    assert outbox.helpers_wanted(NOW - dt.timedelta(hours=4)) == 0
+    settings.REMINDER_DELIVERY_PROCESSES = 1
+    assert outbox.helpers_wanted(NOW) == 0

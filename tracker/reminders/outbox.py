@@ -443,6 +443,21 @@ class _Claims:
 BATCH = 16
 
 
+# Due reminders for each process delivering beside the first (`helpers_wanted`).
+DUE_PER_HELPER = 100
+
+
+def helpers_wanted(now: dt.datetime | None = None) -> int:
+    """How many more processes should deliver what is due now: none on an ordinary sweep,
+    up to REMINDER_DELIVERY_PROCESSES - 1 when there are hundreds. A helper that finds
+    nothing left (the others were quicker) simply ends."""
+    spare = settings.REMINDER_DELIVERY_PROCESSES - 1
+    if spare < 1:
+        return 0
+    due = Reminder.objects.due(now or timezone.now())[: spare * DUE_PER_HELPER].count()
+    return min(spare, due // DUE_PER_HELPER)
+
+
 class _Commits:
     """One transaction per message, as cheaply as the database allows.
 

@@ -6,6 +6,8 @@ Tasks acknowledge late and are requeued if their worker dies; the ledger makes t
 """
 
 from celery import shared_task
+from celery.signals import worker_process_init
+from django.urls import get_resolver
 
 from committees.models import Deferral
 from tracker.reminders import outbox
@@ -15,15 +17,37 @@ from tracker.reminders import outbox
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
-@shared_task(name="tracker.tasks.sweep", **TASK_OPTIONS)
-def sweep() -> int:
+@worker_process_init.connect
+def load_url_routes(**_) -> None:
+    """Every reminder links into the site, and the first link reversed imports the whole
+    URLconf (every view, the API and its schema): about a second, paid when a worker process
+    starts rather than by the first sweep's reminders."""
+    get_resolver().reverse_dict  # noqa: B018 (reading the cached property loads the routes)
+
+
+@shared_task(name="tracker.tasks.sweep", bind=True, **TASK_OPTIONS)
+def sweep(self) -> int:
     """Plan what is due now and deliver it. Safe to run twice at once."""
-    return len(outbox.sweep())
-
-
-@shared_task(name="tracker.tasks.deliver", **TASK_OPTIONS)
-def deliver() -> int:
+    outbox.plan()
+    ask_for_help(self)
     return len(outbox.deliver_due())
+
+
+@shared_task(name="tracker.tasks.deliver", bind=True, **TASK_OPTIONS)
+def deliver(self, helped: bool = True) -> int:
+    if helped:
+        ask_for_help(self)
+    return len(outbox.deliver_due())
+
+
+def ask_for_help(task) -> None:
+    """On a big day (a backlog after an outage, the first morning after an import) ask the
+    worker's other processes to deliver beside this one, on the queue this task came from:
+    the outbox's row locks share the work out, each message still claimed and committed
+    alone. A helper asks nobody else."""
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    for _ in range(outbox.helpers_wanted()):
+        deliver.apply_async(kwargs={"helped": False}, queue=queue)
 
 
 @shared_task(name="tracker.tasks.notify_deferral", **TASK_OPTIONS)
