@@ -350,6 +350,141 @@ def smtp_day(res, label, day, now, legacy_sample=1000):
     )
 
 
+WORKER_BROKER = "redis://127.0.0.1:6379/12"
+
+
+def worker_day(res, label, day, now, processes=2):
+    """The day as a deployed worker sends it: a real `celery -A config worker` with a prefork
+    pool of `processes`, on Redis, sending to the local listener. The bench plans the day in
+    its own process, as the sweep task does (the bench day is not today, and the worker's
+    sweep plans for the real clock): after the first batch is recorded it asks the pool for
+    help (`tasks.ask_for_help`), and after the last it enqueues the delivery the sweep would
+    then do itself. So two processes work at once, as in a worker of two running a sweep.
+    Timed from the start of planning to the last message marked sent in the ledger; the
+    worker is started, and has loaded its URL routes, before the clock starts."""
+    import os
+    import signal
+    import subprocess
+    import uuid
+
+    import redis
+    from kombu import pools as kombu_pools
+
+    from bench.common import OUT, ROOT, db_url
+    from config.celery import app
+    from tracker.reminders import outbox, tasks
+    from tracker.reminders.ledger import Reminder
+
+    broker = redis.Redis.from_url(WORKER_BROKER)
+    broker.flushdb()
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    log_path = OUT / "bench_worker.log"
+    with SMTPDay(day, now) as run:
+        from django.db import connection
+
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "bench-secret-key-not-used-anywhere-else-0123456789abcdefghij",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": db_url(connection.settings_dict["NAME"]),
+            "CELERY_BROKER_URL": WORKER_BROKER,
+            "EMAIL_BACKEND": "smtp",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(run.port),
+            "REMINDER_DELIVERY_PROCESSES": str(processes),
+        }
+        with open(log_path, "wb") as log:
+            worker = subprocess.Popen(
+                [
+                    str(ROOT / ".venv" / "bin" / "celery"),
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=prefork",
+                    f"--concurrency={processes}",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    f"{queue}@%h",
+                    "-Q",
+                    queue,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+        try:
+            deadline = time.monotonic() + 60
+            while " ready." not in log_path.read_text(errors="replace"):
+                if worker.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the worker did not start:\n{log_path.read_text()}")
+                time.sleep(0.1)
+            app.conf.update(broker_url=WORKER_BROKER, task_always_eager=False)
+            kombu_pools.reset()
+            tasks.load_url_routes()  # as each worker process did when it started
+
+            asked = []
+
+            def first_batch_recorded():  # as the sweep task asks for help
+                if not asked:
+                    asked.append(tasks.ask_for_help(queue, now))
+
+            start = time.perf_counter()
+            planned = outbox.plan(now, recorded=first_batch_recorded)
+            plan_t = time.perf_counter() - start
+            # The sweep's own delivery after planning, in a pool process of the worker.
+            tasks.deliver.apply_async(kwargs={"helped": False}, queue=queue)
+            to_send = sum(r.status == Reminder.Status.PENDING for r in planned)
+            mine = Reminder.objects.filter(id__gte=run.first_new_id, status="sent")
+            while mine.count() < to_send:
+                if worker.poll() is not None:
+                    raise RuntimeError(f"the worker died:\n{log_path.read_text()[-4000:]}")
+                time.sleep(0.01)
+            total_t = time.perf_counter() - start
+        finally:
+            app.conf.update(saved)
+            kombu_pools.reset()
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+            broker.flushdb()
+        heard = run.listener()
+        sent_ledger = run.sent_in_ledger()
+    by_process = {}
+    for line in log_path.read_text(errors="replace").splitlines():
+        if ") sent" in line and "/ForkPoolWorker-" in line:
+            name = line.split("/", 1)[1].split("]", 1)[0]
+            by_process[name] = by_process.get(name, 0) + 1
+    exactly_once = to_send == sent_ledger == heard["messages"] == heard["distinct_message_ids"]
+    deliver_t = total_t - plan_t
+    res.record(
+        f"{label}: the day over SMTP on one Celery worker ({processes} pool processes), "
+        f"{sent_ledger:,} reminders (plan + deliver, each claim committed)",
+        round(total_t, 2),
+        "s",
+        target=f"< {TARGET_SWEEP_SECONDS:.0f} s, each once",
+        passed=total_t < TARGET_SWEEP_SECONDS and exactly_once,
+        note=f"plan {plan_t:.2f} s ({plan_t / max(len(planned), 1) * 1000:.2f} ms per "
+        f"reminder, delivery beginning after its first batch of {outbox.PLAN_BATCH}), then "
+        f"{deliver_t:.2f} s until the last was sent; sent by process: "
+        f"{', '.join(f'{k} {v:,}' for k, v in sorted(by_process.items()))}. Listener: "
+        f"{heard['messages']:,} messages, {heard['distinct_message_ids']:,} distinct "
+        f"Message-IDs, {heard['connections']} SMTP sessions; ledger: {sent_ledger:,} sent; "
+        f"worker logging at INFO (a line a message), as the README runs it; "
+        f"load {load_average()}",
+    )
+
+
 # --- What bounds a reminder: the commit, the SMTP exchange, the rendering -----------------
 
 FLOOR_TABLE = "bench_commit_floor"
@@ -575,6 +710,7 @@ def main():
     )
 
     if args.only_smtp:
+        worker_day(res, label, day, now)
         smtp_day(res, label, day, now)
         commit_floor(res, label)
         smtp_exchange(res, label, day, now)
@@ -777,6 +913,7 @@ def main():
     res.note(f"EXPLAIN ANALYZE, {label}, claim with the old (next_attempt_at) index:\n{plan_old}")
 
     if not args.skip_smtp:
+        worker_day(res, label, day, now)
         smtp_day(res, label, day, now)
         commit_floor(res, label)
         smtp_exchange(res, label, day, now)

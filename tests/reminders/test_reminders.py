@@ -744,6 +744,30 @@ def test_four_workers_deliver_two_hundred_reminders_exactly_once(two_hundred_ove
 @needs_postgres
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_another_process_can_deliver_each_batch_while_the_rest_are_planned(
+    two_hundred_overdue_actions, monkeypatch
+):
+    monkeypatch.setattr(outbox, "PLAN_BATCH", 80)
+    now = at(2018, 1, 11)
+    delivered_after_batch = []
+
+    def deliver_elsewhere():
+        # Another connection, as a helper process has: it sees only what is committed.
+        results = run_at_once(lambda: outbox.deliver_due(now), 1)
+        delivered_after_batch.append(sum(len(outcomes) for outcomes in results))
+
+    planned = outbox.plan(now, recorded=deliver_elsewhere)
+
+    assert len(planned) == 200
+    assert delivered_after_batch == [80, 80, 40]
+    assert len(mail.outbox) == 200
+    assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == 200
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
+
+
+@needs_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_planning_at_once_record_each_reminder_once(two_hundred_overdue_actions):
     now = at(2018, 1, 11)
 

@@ -24,7 +24,7 @@ import logging
 import random
 import smtplib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -170,15 +170,35 @@ def _new_only(drafts: Iterable[rules.Draft]) -> list[rules.Draft]:
     return fresh
 
 
-def plan(now: dt.datetime | None = None, *, dry_run: bool = False) -> list[Reminder]:
-    """Record in the ledger every reminder the rules say is due now; return the new ones."""
+# Reminders rendered and recorded together by `plan`, each batch committed on its own.
+PLAN_BATCH = 500
+
+
+def plan(
+    now: dt.datetime | None = None,
+    *,
+    dry_run: bool = False,
+    recorded: Callable[[], None] | None = None,
+) -> list[Reminder]:
+    """Record in the ledger every reminder the rules say is due now; return the new ones.
+
+    They are rendered and recorded PLAN_BATCH at a time, and `recorded` is called after each
+    batch: outside a caller's transaction the batch is then committed, so delivery can begin
+    (in another process) while the rest are rendered. A sweep stopped part-way leaves whole
+    batches recorded; the next plans the rest, since the ledger refuses a second of any."""
     now = now or timezone.now()
     today = local_now(now).date()
     drafts = rules.drafts_for(today, morning=is_morning(now))
-    recorded = _record([address(d, now) for d in _new_only(drafts)], dry_run=dry_run)
+    fresh = _new_only(drafts)
+    planned: list[Reminder] = []
+    for start in range(0, len(fresh), PLAN_BATCH):
+        batch = [address(d, now) for d in fresh[start : start + PLAN_BATCH]]
+        planned += _record(batch, dry_run=dry_run)
+        if recorded is not None and not dry_run:
+            recorded()
     if not dry_run:
         _advance_action_bookmarks(drafts, today)
-    return recorded
+    return planned
 
 
 def _advance_action_bookmarks(drafts: list[rules.Draft], today: dt.date) -> None:

@@ -5,6 +5,8 @@ timeout): beat kicks `sweep` every REMINDER_SWEEP_SECONDS and the ledger says wh
 Tasks acknowledge late and are requeued if their worker dies; the ledger makes that safe.
 """
 
+import datetime as dt
+
 from celery import shared_task
 from celery.signals import worker_process_init
 from django.urls import get_resolver
@@ -27,26 +29,40 @@ def load_url_routes(**_) -> None:
 
 @shared_task(name="tracker.tasks.sweep", bind=True, **TASK_OPTIONS)
 def sweep(self) -> int:
-    """Plan what is due now and deliver it. Safe to run twice at once."""
-    outbox.plan()
-    ask_for_help(self)
+    """Plan what is due now and deliver it. Safe to run twice at once. On a big day help is
+    asked for as soon as the first batch is recorded, so the other processes deliver while
+    this one renders the rest."""
+    asked = False
+
+    def first_batch_recorded():
+        nonlocal asked
+        if not asked:
+            asked = True
+            ask_for_help(queue_of(self))
+
+    outbox.plan(recorded=first_batch_recorded)
+    first_batch_recorded()  # nothing new planned, but perhaps a backlog waiting
     return len(outbox.deliver_due())
 
 
 @shared_task(name="tracker.tasks.deliver", bind=True, **TASK_OPTIONS)
 def deliver(self, helped: bool = True) -> int:
     if helped:
-        ask_for_help(self)
+        ask_for_help(queue_of(self))
     return len(outbox.deliver_due())
 
 
-def ask_for_help(task) -> None:
+def queue_of(task) -> str | None:
+    """The queue a running task came from (None when run in-process)."""
+    return (task.request.delivery_info or {}).get("routing_key")
+
+
+def ask_for_help(queue: str | None, now: dt.datetime | None = None) -> None:
     """On a big day (a backlog after an outage, the first morning after an import) ask the
     worker's other processes to deliver beside this one, on the queue this task came from:
     the outbox's row locks share the work out, each message still claimed and committed
     alone. A helper asks nobody else."""
-    queue = (task.request.delivery_info or {}).get("routing_key")
-    for _ in range(outbox.helpers_wanted()):
+    for _ in range(outbox.helpers_wanted(now)):
         deliver.apply_async(kwargs={"helped": False}, queue=queue)
 
 
