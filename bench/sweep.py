@@ -440,7 +440,7 @@ def worker_day(res, label, day, now, processes=2):
             planned = outbox.plan(now, recorded=first_batch_recorded)
             plan_t = time.perf_counter() - start
             # The sweep's own delivery after planning, in a pool process of the worker.
-            tasks.deliver.apply_async(kwargs={"helped": False}, queue=queue)
+            tasks.deliver.apply_async(kwargs={"asks_for_help": False}, queue=queue)
             to_send = sum(r.status == Reminder.Status.PENDING for r in planned)
             mine = Reminder.objects.filter(id__gte=run.first_new_id, status="sent")
             while mine.count() < to_send:

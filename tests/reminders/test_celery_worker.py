@@ -291,9 +291,10 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing_but_one(
 # --- (c) A big day is shared by the worker's processes ----------------------------------------
 
 SENT_BY = re.compile(r"/(ForkPoolWorker-\d+)\] reminder (\d+) \(action_overdue\) sent")
+HELPER_RAN = re.compile(r"Task tracker\.tasks\.deliver\[[0-9a-f-]+\] succeeded in [0-9.]+s: (\d+)")
 
 
-def test_a_big_days_delivery_is_shared_by_the_workers_two_processes_each_sent_once(
+def test_a_big_days_sweep_asks_the_workers_other_process_to_help_and_each_goes_once(
     other_committee, dev, workers, mail_dir
 ):
     make_due_reminders(other_committee, dev, 600)
@@ -302,12 +303,18 @@ def test_a_big_days_delivery_is_shared_by_the_workers_two_processes_each_sent_on
     tasks.sweep.delay()
     finished = wait_until(lambda: sent_count() == 600, timeout=90)
     assert finished, f"{sent_count()} of 600 sent; worker log:\n{workers.logs()}"
+    # The helper's own report comes after its last commit.
+    assert wait_until(lambda: HELPER_RAN.search(workers.logs()), timeout=15), workers.logs()
 
     ids = message_ids(mail_dir)
     assert len(ids) == 600
     assert set(ids) == {reminder.message_id for reminder in Reminder.objects.all()}
     sent_lines = SENT_BY.findall(workers.logs())
-    assert len(sent_lines) == 600
-    assert len({pk for _, pk in sent_lines}) == 600
-    by_process = {name for name, _ in sent_lines}
-    assert by_process == {"ForkPoolWorker-1", "ForkPoolWorker-2"}, workers.logs()[-4000:]
+    assert len({pk for _, pk in sent_lines}) == len(sent_lines) == 600
+    # How the 600 split between the two processes depends on the machine's load; together
+    # the sweep's count and the helper's make the whole day.
+    [helper_sent] = [int(n) for n in HELPER_RAN.findall(workers.logs())]
+    [sweep_sent] = re.findall(
+        r"Task tracker\.tasks\.sweep\[[0-9a-f-]+\] succeeded in [0-9.]+s: (\d+)", workers.logs()
+    )
+    assert helper_sent + int(sweep_sent) == 600

@@ -213,19 +213,42 @@ def test_a_reminder_stopped_while_its_send_fails_stays_stopped(other_committee, 
 
 def commits_seen(monkeypatch) -> list[tuple[str, bool]]:
     """(synchronous_commit, whether it wrote) of each transaction delivery commits: one that
-    writes with synchronous_commit on waits for the WAL flush of itself and all before it."""
+    writes with synchronous_commit on waits for the WAL flush of itself and all before it.
+
+    Delivery spells its COMMITs out in the SQL it sends (after a mark) or ends what is open
+    with one (`_Commits._end`); each is intercepted, the transaction looked at, then
+    committed."""
     seen: list[tuple[str, bool]] = []
-    commit = connection._commit
 
-    def observed():
-        row = connection.connection.execute(
-            "SELECT current_setting('synchronous_commit'), "
-            "pg_current_xact_id_if_assigned() IS NOT NULL"
-        ).fetchone()
-        seen.append(row)
-        return commit()
+    def look():
+        seen.append(
+            connection.connection.execute(
+                "SELECT current_setting('synchronous_commit'), "
+                "pg_current_xact_id_if_assigned() IS NOT NULL"
+            ).fetchone()
+        )
 
-    monkeypatch.setattr(connection, "_commit", observed)
+    execute = outbox._Claims._execute
+
+    def observed_execute(self, sql, params, *, fetch=False):
+        if not sql.endswith("; COMMIT"):
+            return execute(self, sql, params, fetch=fetch)
+        row = execute(self, sql.removesuffix("; COMMIT"), params, fetch=fetch)
+        look()
+        connection.connection.execute("COMMIT")
+        return row
+
+    end = outbox._Commits._end
+
+    def observed_end(command):
+        if command == "COMMIT" and connection.connection.info.transaction_status != (
+            psycopg.pq.TransactionStatus.IDLE
+        ):
+            look()
+        end(command)
+
+    monkeypatch.setattr(outbox._Claims, "_execute", observed_execute)
+    monkeypatch.setattr(outbox._Commits, "_end", staticmethod(observed_end))
     return seen
 
 

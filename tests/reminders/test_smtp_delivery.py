@@ -9,6 +9,7 @@ come, so a client that waits for each answer before its next command would hang 
 import datetime as dt
 import email
 import email.policy
+import smtplib
 import socket
 import socketserver
 import threading
@@ -18,7 +19,7 @@ from django.test import override_settings
 
 from committees.deferrals import defer_item
 from committees.models import LONDON, AgendaItem
-from tracker.reminders import outbox
+from tracker.reminders import outbox, pipelining
 from tracker.reminders.ledger import Reminder
 
 # Also run on SQLite by make test: the outbox claims and marks reminders with SQL of each database's own.
@@ -75,13 +76,17 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                 recipients = []
                 self.reply("250 2.1.0 ok", hold=server.pipelining)
             elif verb == "RCPT":
-                if server.refuse_recipients:
+                address = line.split(":", 1)[1].split()[0].strip("<>")
+                if server.refuse_recipients is True or address in server.refuse_recipients:
                     self.reply("550 5.1.1 mailbox unavailable", hold=server.pipelining)
                 else:
-                    recipients.append(line.split(":", 1)[1].split()[0].strip("<>"))
+                    recipients.append(address)
                     self.reply("250 2.1.5 ok", hold=server.pipelining)
             elif verb == "DATA":
-                if not recipients:
+                if server.refuse_next_data:
+                    server.refuse_next_data = False
+                    self.reply("451 4.3.0 try again later")
+                elif not recipients:
                     self.reply("554 5.5.1 no valid recipients")
                 else:
                     in_data = True
@@ -102,11 +107,18 @@ class Listener(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, *, refuse_recipients: bool = False, pipelining: bool = False):
+    def __init__(
+        self,
+        port: int,
+        *,
+        refuse_recipients: bool | set[str] = False,
+        pipelining: bool = False,
+    ):
         super().__init__(("127.0.0.1", port), SMTPHandler)
         self.messages: list[dict] = []
         self.connections = 0
-        self.refuse_recipients = refuse_recipients
+        self.refuse_recipients = refuse_recipients or set()
+        self.refuse_next_data = False
         self.pipelining = pipelining
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -267,7 +279,7 @@ def test_a_line_of_just_a_dot_arrives_whole_when_pipelined(port, overdue_action)
     assert text.strip() == reminder.body_text.strip()
 
 
-def test_a_pipelined_refusal_fails_for_good_and_the_next_message_still_goes(port, overdue_action):
+def test_a_pipelined_refusal_of_everyone_fails_the_reminder_for_good(port, overdue_action):
     listener = Listener(port, refuse_recipients=True, pipelining=True)
     try:
         outbox.sweep(now=DUE_DAY)
@@ -278,10 +290,68 @@ def test_a_pipelined_refusal_fails_for_good_and_the_next_message_still_goes(port
     assert (reminder.status, reminder.attempts) == (Reminder.Status.FAILED, 1)
     assert reminder.last_error.startswith("SMTPRecipientsRefused: ")
     assert "550" in reminder.last_error
-    # The chair's digest was tried after it, in a session left in step by the refusal.
+    # The chair's digest was tried after it, and refused the same way.
     assert set(Reminder.objects.values_list("status", "attempts")) == {(Reminder.Status.FAILED, 1)}
     assert Reminder.objects.count() == 2
     assert listener.messages == []
+
+
+NOBODY = "nobody@riverside.example"
+
+
+@pytest.fixture
+def pipelined_session(port):
+    listener = Listener(port, refuse_recipients={NOBODY}, pipelining=True)
+    session = smtplib.SMTP("127.0.0.1", port, timeout=5)
+    try:
+        yield listener, session
+    finally:
+        session.close()
+        listener.stop()
+
+
+def test_a_pipelined_partial_refusal_reaches_the_rest_and_the_session_goes_on(
+    pipelined_session,
+):
+    listener, session = pipelined_session
+
+    refused = pipelining.sendmail(session, PRIYA, [DEV, NOBODY], b"Subject: one\r\n\r\n1\r\n")
+    second = pipelining.sendmail(session, PRIYA, [DEV], b"Subject: two\r\n\r\n2\r\n")
+
+    assert refused == {NOBODY: (550, b"5.1.1 mailbox unavailable")}
+    assert second == {}
+    assert [(m["rcpt"], m["data"].splitlines()[0]) for m in listener.messages] == [
+        ([DEV], "Subject: one"),
+        ([DEV], "Subject: two"),
+    ]
+    assert listener.connections == 1
+
+
+def test_a_pipelined_message_nobody_may_receive_raises_as_smtplib_and_the_session_goes_on(
+    pipelined_session,
+):
+    listener, session = pipelined_session
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refusal:
+        pipelining.sendmail(session, PRIYA, [NOBODY], b"Subject: one\r\n\r\n1\r\n")
+    pipelining.sendmail(session, PRIYA, [DEV], b"Subject: two\r\n\r\n2\r\n")
+
+    assert refusal.value.recipients == {NOBODY: (550, b"5.1.1 mailbox unavailable")}
+    assert [m["data"].splitlines()[0] for m in listener.messages] == ["Subject: two"]
+    assert listener.connections == 1
+
+
+def test_a_pipelined_data_refusal_raises_as_smtplib_and_the_session_goes_on(pipelined_session):
+    listener, session = pipelined_session
+    listener.refuse_next_data = True
+
+    with pytest.raises(smtplib.SMTPDataError) as refusal:
+        pipelining.sendmail(session, PRIYA, [DEV], b"Subject: one\r\n\r\n1\r\n")
+    pipelining.sendmail(session, PRIYA, [DEV], b"Subject: two\r\n\r\n2\r\n")
+
+    assert (refusal.value.smtp_code, refusal.value.smtp_error) == (451, b"4.3.0 try again later")
+    assert [m["data"].splitlines()[0] for m in listener.messages] == ["Subject: two"]
+    assert listener.connections == 1
 
 
 def test_a_recipient_refused_with_550_fails_for_good_without_a_retry(port, overdue_action):

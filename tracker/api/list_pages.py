@@ -17,12 +17,14 @@ queryset was most of what was left of an uncached read.
 import datetime as dt
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import CharField, Count, IntegerField, Model, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.query import MAX_GET_RESULTS
@@ -32,7 +34,6 @@ from rest_framework.settings import api_settings
 
 from actions.models import Action, Resolution
 from committees.models import today
-from config.prepared_statements import can_prepare, prepared_cursor
 
 _DATETIME = serializers.DateTimeField()
 
@@ -74,6 +75,50 @@ def _datetime_writer():
 def _year_label(start_date) -> str:
     """As MunicipalYear.label writes it: 2017/18."""
     return f"{start_date.year}/{(start_date.year + 1) % 100:02d}"
+
+
+def can_prepare(connection) -> bool:
+    """Whether statements may be prepared on this connection's server: PostgreSQL (psycopg 3),
+    unless Django is told it sits behind a pooler in transaction mode
+    (DISABLE_SERVER_SIDE_CURSORS), where a prepared statement would not outlive the
+    transaction. Django itself prepares nothing, for the same reason."""
+    return (
+        connection.vendor == "postgresql"
+        and is_psycopg3
+        and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    )
+
+
+@contextmanager
+def prepared_cursor(connection):
+    """A cursor of Django's `connection` (PostgreSQL, `can_prepare`) whose statements are
+    prepared on the server at their first execution and then only executed. Still Django's
+    cursor wrapper: its errors and its query log (the query counts)."""
+    import psycopg
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    session = connection.connection
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(session)
+        # Datetimes in the connection's time zone, as Django's own cursors read them.
+        timestamptz = psycopg.adapters.types["timestamptz"].oid
+        if connection.timezone != session.adapters.get_loader(timestamptz, Format.TEXT).timezone:
+            register_tzloader(connection.timezone, raw)
+    wrapped = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    threshold = session.prepare_threshold
+    session.prepare_threshold = 0  # prepared at the first execution, for this cursor alone
+    try:
+        with wrapped as cursor:
+            yield cursor
+    finally:
+        session.prepare_threshold = threshold
 
 
 class CompiledPage:

@@ -38,7 +38,6 @@ from django.utils import timezone
 
 from actions.models import Action
 from committees.models import LONDON, Committee, Deferral
-from config.prepared_statements import can_prepare
 from tracker.reminders import links, mime, notify, pipelining, rules
 from tracker.reminders.emails import absolute, render_email
 from tracker.reminders.ledger import Reminder
@@ -185,19 +184,24 @@ def plan(
     They are rendered and recorded PLAN_BATCH at a time, and `recorded` is called after each
     batch: outside a caller's transaction the batch is then committed, so delivery can begin
     (in another process) while the rest are rendered. A sweep stopped part-way leaves whole
-    batches recorded; the next plans the rest, since the ledger refuses a second of any."""
+    batches recorded, their actions' bookmarks moved on; the next plans the rest, since the
+    ledger refuses a second of any."""
     now = now or timezone.now()
     today = local_now(now).date()
     drafts = rules.drafts_for(today, morning=is_morning(now))
     fresh = _new_only(drafts)
     planned: list[Reminder] = []
     for start in range(0, len(fresh), PLAN_BATCH):
-        batch = [address(d, now) for d in fresh[start : start + PLAN_BATCH]]
-        planned += _record(batch, dry_run=dry_run)
-        if recorded is not None and not dry_run:
-            recorded()
+        batch = fresh[start : start + PLAN_BATCH]
+        planned += _record([address(d, now) for d in batch], dry_run=dry_run)
+        if not dry_run:
+            _advance_action_bookmarks(batch, today)
+            if recorded is not None:
+                recorded()
     if not dry_run:
-        _advance_action_bookmarks(drafts, today)
+        # Drafts the ledger already held (an earlier sweep stopped before moving them on).
+        new = {id(d) for d in fresh}
+        _advance_action_bookmarks([d for d in drafts if id(d) not in new], today)
     return planned
 
 
@@ -391,6 +395,9 @@ class _Claims:
         self.durable_sql = f"UPDATE {table} SET sent_at = sent_at WHERE id = %s"
         self.at = Reminder._meta.get_field("next_attempt_at")
         self.receipts = Reminder._meta.get_field("delivery_receipts")
+        # Set by `_Commits`: each message's transaction is written out in the SQL sent, the
+        # claim after its BEGIN and the mark before its COMMIT (one round trip each).
+        self.spelled_out = False
 
     def next(self, moment: dt.datetime) -> Reminder | None:
         prep = self.at.get_db_prep_value
@@ -400,6 +407,8 @@ class _Claims:
         else:
             sql = self.next_sql
             params += [prep(self.after[0], db_connection), self.after[1]]
+        if self.spelled_out:
+            sql = "BEGIN; " + sql
         row = self._execute(sql, params, fetch=True)
         if row is None:
             return None
@@ -421,8 +430,9 @@ class _Claims:
 
     def mark_sent(self, reminder: Reminder, *, durable: bool = True) -> None:
         """One UPDATE of the claimed row, committed with the claim."""
+        sql = self.sent_sql if durable else self.sent_soon_sql
         self._execute(
-            self.sent_sql if durable else self.sent_soon_sql,
+            sql + "; COMMIT" if self.spelled_out else sql,
             [
                 reminder.attempts,
                 reminder.status,
@@ -435,25 +445,28 @@ class _Claims:
     def make_durable(self, reminder: Reminder) -> None:
         """Mark a sent row again, in the caller's transaction, changing nothing: a commit that
         writes, with synchronous_commit on, waits for the WAL flush of itself and all before."""
-        self._execute(self.durable_sql, [reminder.pk])
+        sql = self.durable_sql
+        self._execute(f"BEGIN; {sql}; COMMIT" if self.spelled_out else sql, [reminder.pk])
 
     def _execute(self, sql: str, params: list, *, fetch: bool = False) -> tuple | None:
-        """On PostgreSQL, on Django's own connection (so inside its transaction), with the
-        values sent apart from the SQL, prepared on the server once per connection unless
-        behind a transaction pooler (`can_prepare`). Only `fetch` waits for the answer: in a
-        pipeline (`_Commits`) a mark's UPDATE goes with its COMMIT."""
+        """On PostgreSQL, on Django's own connection (so inside its transaction). Spelled out
+        with BEGIN or COMMIT it goes as one simple query, the values bound in the client,
+        and the answer read is the last statement's; otherwise with the values sent apart."""
         if db_connection.vendor == "postgresql":
             import psycopg
 
             db_connection.ensure_connection()
-            # Errors are Django's, as elsewhere.
-            prepare = can_prepare(db_connection)
-            with (
-                db_connection.wrap_database_errors,
-                psycopg.Cursor(db_connection.connection) as cursor,
-            ):
-                cursor.execute(sql, params, prepare=prepare or None)
-                return cursor.fetchone() if fetch else None
+            raw = db_connection.connection
+            with db_connection.wrap_database_errors:
+                if self.spelled_out:
+                    with psycopg.ClientCursor(raw) as cursor:
+                        cursor.execute(sql, params)
+                        while cursor.nextset():
+                            pass
+                        return cursor.fetchone() if fetch else None
+                with psycopg.Cursor(raw) as cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchone() if fetch else None
         with db_connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if fetch else None
@@ -481,45 +494,56 @@ def helpers_wanted(now: dt.datetime | None = None) -> int:
 class _Commits:
     """One transaction per message, as cheaply as the database allows.
 
-    On PostgreSQL, outside a caller's transaction, the run leaves autocommit off and commits
-    each message itself, in psycopg's pipeline mode: the claim goes with its BEGIN, and the
-    mark with its COMMIT, two round trips a message instead of four (and no autocommit
-    switched on and off around each). Anywhere else each message is a `transaction.atomic()`,
-    which inside a caller's transaction is a savepoint."""
+    On PostgreSQL, outside a caller's transaction, each message's transaction is spelled out
+    in the SQL: BEGIN goes with the claim and COMMIT with the mark (`_Claims.spelled_out`),
+    two round trips and two statements for the driver a message, where Django's
+    `transaction.atomic()` made four of each. Django's connection stays in autocommit, so the
+    run ends any transaction still open (a claim that found nothing, a failure recorded, an
+    error) itself. Anywhere else each message is a `transaction.atomic()`, which inside a
+    caller's transaction is a savepoint."""
 
-    def __init__(self):
-        self.manual = db_connection.vendor == "postgresql" and not db_connection.in_atomic_block
-        self.pipeline = None
+    def __init__(self, claims: _Claims):
+        self.spelled_out = (
+            db_connection.vendor == "postgresql"
+            and not db_connection.in_atomic_block
+            and db_connection.get_autocommit()
+        )
+        claims.spelled_out = self.spelled_out
 
     def __enter__(self):
-        if self.manual:
-            db_connection.ensure_connection()
-            transaction.set_autocommit(False)
-            self.pipeline = db_connection.connection.pipeline()
-            self.pipeline.__enter__()
         return self
 
     def __exit__(self, *exc):
-        if self.manual:
-            try:
-                self.pipeline.__exit__(*exc)
-            finally:
-                if db_connection.connection is not None and not db_connection.get_autocommit():
-                    transaction.rollback()  # nothing is left open, even after an error
-                    transaction.set_autocommit(True)
+        if self.spelled_out:
+            self._end("ROLLBACK")  # nothing is left open, even after an error
 
     @contextlib.contextmanager
     def each(self):
-        if not self.manual:
+        if not self.spelled_out:
             with transaction.atomic():
                 yield
             return
         try:
             yield
         except BaseException:
-            transaction.rollback()
+            self._end("ROLLBACK")
             raise
-        transaction.commit()
+        self._end("COMMIT")
+
+    @staticmethod
+    def _end(command: str) -> None:
+        """COMMIT or ROLLBACK what is still open on the connection, if anything is."""
+        import psycopg
+
+        raw = db_connection.connection
+        if (
+            raw is None
+            or raw.closed
+            or raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        ):
+            return
+        with db_connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+            cursor.execute(command)
 
 
 def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> list[Outcome]:
@@ -538,8 +562,8 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int | None = None) -> 
     unflushed: Reminder | None = None  # the last mark not yet known to be on disk
     since_flush = 0
     try:
-        with _Commits() as commits:
-            may_defer = commits.manual
+        with _Commits(claims) as commits:
+            may_defer = commits.spelled_out
             while limit is None or len(outcomes) < limit:
                 moment = now or timezone.now()
                 durable = (

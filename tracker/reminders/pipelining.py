@@ -31,11 +31,16 @@ def sendmail(session: smtplib.SMTP, sender: str, recipients: list[str], data: by
     # Every answer is read, in order, before deciding: the session stays in step.
     mail = session.getreply()
     refused = {}
-    for recipient in recipients:
-        code, text = session.getreply()
-        if code not in (250, 251):
-            refused[recipient] = (code, text)
-    data_code, data_text = session.getreply()
+    try:
+        for recipient in recipients:
+            code, text = session.getreply()
+            if code not in (250, 251):
+                refused[recipient] = (code, text)
+        data_code, data_text = session.getreply()
+    except smtplib.SMTPServerDisconnected:
+        if mail[0] != 250:  # "421 going away" to MAIL, then the server hung up
+            raise smtplib.SMTPSenderRefused(mail[0], mail[1], sender) from None
+        raise
     if mail[0] != 250:
         _give_up(session, mail[0], data_code)
         raise smtplib.SMTPSenderRefused(mail[0], mail[1], sender)

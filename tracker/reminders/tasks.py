@@ -9,6 +9,7 @@ import datetime as dt
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 from django.urls import get_resolver
 
 from committees.models import Deferral
@@ -46,8 +47,8 @@ def sweep(self) -> int:
 
 
 @shared_task(name="tracker.tasks.deliver", bind=True, **TASK_OPTIONS)
-def deliver(self, helped: bool = True) -> int:
-    if helped:
+def deliver(self, asks_for_help: bool = True) -> int:
+    if asks_for_help:
         ask_for_help(queue_of(self))
     return len(outbox.deliver_due())
 
@@ -61,9 +62,11 @@ def ask_for_help(queue: str | None, now: dt.datetime | None = None) -> None:
     """On a big day (a backlog after an outage, the first morning after an import) ask the
     worker's other processes to deliver beside this one, on the queue this task came from:
     the outbox's row locks share the work out, each message still claimed and committed
-    alone. A helper asks nobody else."""
+    alone. A helper asks nobody else, and one not started by the next sweep is dropped."""
     for _ in range(outbox.helpers_wanted(now)):
-        deliver.apply_async(kwargs={"helped": False}, queue=queue)
+        deliver.apply_async(
+            kwargs={"asks_for_help": False}, queue=queue, expires=settings.REMINDER_SWEEP_SECONDS
+        )
 
 
 @shared_task(name="tracker.tasks.notify_deferral", **TASK_OPTIONS)
