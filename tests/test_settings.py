@@ -97,6 +97,11 @@ def test_a_local_run_with_debug_on_needs_no_secret_key():
         ),
         ("REMINDER_HOUR", "24", "REMINDER_HOUR must be at most 23, not 24"),
         (
+            "REMINDER_DELIVERY_PROCESSES",
+            "0",
+            "REMINDER_DELIVERY_PROCESSES must be at least 1, not 0",
+        ),
+        (
             "DIGEST_WEEKDAY",
             "funday",
             "DIGEST_WEEKDAY must be a day of the week such as monday, not 'funday'",
