@@ -16,7 +16,6 @@ from django.db.models import Case, F, OuterRef, ProtectedError, Q, Subquery, Val
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 
 from committees import calendar
@@ -31,6 +30,7 @@ from committees.models import (
     beyond_planning_horizon,
     today,
 )
+from committees.routes import path_to
 
 EXECUTIVE_RESPONSE_MONTHS = 2  # Local Government Act 2000, s.9FE
 
@@ -395,7 +395,7 @@ class Action(models.Model):
         return f"{self.reference}: {self.title}" if self.reference else self.title
 
     def get_absolute_url(self):
-        return reverse("tracker:action", args=[self.pk])
+        return path_to("tracker:action", self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from committees import calendar
 from committees.history import TrackedQuerySet, recorded
+from committees.routes import path_to
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -411,7 +411,7 @@ class Committee(models.Model):
             )
 
     def get_absolute_url(self):
-        return reverse("tracker:committee", args=[self.slug])
+        return path_to("tracker:committee", self.slug)
 
     def current_members(self, on: dt.date | None = None):
         return self.memberships.current(on).select_related("person")
@@ -607,7 +607,7 @@ class Meeting(models.Model):
         return f"{self.committee}, {self.date:%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("tracker:meeting", args=[self.pk])
+        return path_to("tracker:meeting", self.pk)
 
     @property
     def starts_at(self) -> dt.datetime | None:
@@ -971,9 +971,7 @@ class WorkProgrammeTopic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return (
-            reverse("tracker:work-programme", args=[self.work_programme_id]) + f"#topic-{self.pk}"
-        )
+        return path_to("tracker:work-programme", self.work_programme_id) + f"#topic-{self.pk}"
 
     @property
     def lead(self) -> str:
@@ -1163,7 +1161,7 @@ class AgendaItem(models.Model):
         return f"{prefix}{self.title}"
 
     def get_absolute_url(self):
-        return reverse("tracker:meeting", args=[self.meeting_id]) + f"#item-{self.pk}"
+        return path_to("tracker:meeting", self.meeting_id) + f"#item-{self.pk}"
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

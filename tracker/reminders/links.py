@@ -9,7 +9,8 @@ import hashlib
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+
+from committees.routes import path_to
 
 ACTION_SALT = "tracker.action-update"
 REPORT_SALT = "tracker.report-submitted"
@@ -25,12 +26,12 @@ def _max_age() -> int:
 
 def action_update_url(action, person) -> str:
     token = signing.dumps({"action": action.pk, "person": person.pk}, salt=ACTION_SALT)
-    return reverse("tracker:action-update-link", args=[token])
+    return path_to("tracker:action-update-link", token)
 
 
 def report_submission_url(kind: str, thing, person) -> str:
     token = signing.dumps({"kind": kind, "id": thing.pk, "person": person.pk}, salt=REPORT_SALT)
-    return reverse("tracker:report-submitted-link", args=[token])
+    return path_to("tracker:report-submitted-link", token)
 
 
 def read(token: str, salt: str) -> dict:

@@ -33,7 +33,6 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
@@ -72,9 +71,7 @@ def _link_for(draft: rules.Draft) -> str:
         return absolute(draft.committee.get_absolute_url())
     # Recommendations awaiting a response are listed on the committee page, each anchored.
     committee = ctx["response"].resolution.committee
-    return absolute(
-        reverse("tracker:committee", args=[committee.slug]) + f"#response-{ctx['response'].pk}"
-    )
+    return absolute(committee.get_absolute_url() + f"#response-{ctx['response'].pk}")
 
 
 def address(draft: rules.Draft, now: dt.datetime) -> Reminder:
