@@ -254,9 +254,9 @@ def actions_overdue(today: dt.date) -> list[Draft]:
         Action.objects.overdue(on=today)
         .filter(owner__isnull=False)
         .filter(Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True))
-        .select_related(
-            "owner", "committee__officer", "committee__authority", "due_back_meeting", "agenda_item"
-        )
+        .select_related("owner", "due_back_meeting", "agenda_item")
+        # A big day's thousands of actions share a few committees: each is read and made once.
+        .prefetch_related("committee__officer", "committee__authority")
     )
     for action in actions:
         first = calendar.next_working_day(action.due_on)
