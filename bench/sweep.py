@@ -363,9 +363,10 @@ def worker_day(res, label, day, now, processes=2):
     """The day as a deployed worker sends it: a real `celery -A config worker` with a prefork
     pool of `processes`, on Redis, sending to the local listener. The bench plans the day in
     its own process, as the sweep task does (the bench day is not today, and the worker's
-    sweep plans for the real clock): after the first batch is recorded it asks the pool for
-    help (`tasks.ask_for_help`), and after the last it enqueues the delivery the sweep would
-    then do itself. So two processes work at once, as in a worker of two running a sweep.
+    sweep plans for the real clock; the deliveries are told the bench's moment, as
+    `send_reminders --now` is): after the first batch is recorded it asks the pool for help
+    (`tasks.ask_for_help`), and after the last it enqueues the delivery the sweep would then
+    do itself. So two processes work at once, as in a worker of two running a sweep.
     Timed from the start of planning to the last message marked sent in the ledger; the
     worker is started, and has loaded its URL routes, before the clock starts."""
     import os
@@ -446,7 +447,9 @@ def worker_day(res, label, day, now, processes=2):
             planned = outbox.plan(now, recorded=first_batch_recorded)
             plan_t = time.perf_counter() - start
             # The sweep's own delivery after planning, in a pool process of the worker.
-            tasks.deliver.apply_async(kwargs={"asks_for_help": False}, queue=queue)
+            tasks.deliver.apply_async(
+                kwargs={"asks_for_help": False, "now": now.isoformat()}, queue=queue
+            )
             to_send = sum(r.status == Reminder.Status.PENDING for r in planned)
             # Polled cheaply (the first pending row, off the outbox's partial index): a count
             # of the sent rows every few milliseconds took CPU from the run it measured.

@@ -9,7 +9,7 @@ import pytest
 from committees.models import LONDON
 from tests.reminders.test_mime import djangos, same_boundary_and_date
 from tests.reminders.test_smtp_delivery import listener, port  # noqa: F401 (fixtures)
-from tracker.reminders import outbox
+from tracker.reminders import outbox, tasks
 from tracker.reminders.ledger import Reminder
 
 # Also run on SQLite by make test: the outbox claims and marks reminders with SQL of each database's own.
@@ -113,3 +113,23 @@ def test_a_big_day_asks_one_helper_per_hundred_due_up_to_the_processes_spare(
     assert outbox.helpers_wanted(NOW - dt.timedelta(hours=4)) == 0
     settings.REMINDER_DELIVERY_PROCESSES = 1
     assert outbox.helpers_wanted(NOW) == 0
+
+
+def test_a_delivery_told_another_moment_sends_what_was_due_then(
+    committee,
+    dev,
+    listener,  # noqa: F811
+):
+    due, later = pending(committee, dev, 2)
+    Reminder.objects.filter(pk=due.pk).update(next_attempt_at=NOW + dt.timedelta(hours=2))
+    Reminder.objects.filter(pk=later.pk).update(next_attempt_at=NOW + dt.timedelta(hours=3))
+
+    sent = tasks.deliver.apply(
+        kwargs={"now": (NOW + dt.timedelta(hours=2)).isoformat(), "asks_for_help": False}
+    ).get()
+
+    assert sent == 1
+    assert list(Reminder.objects.order_by("pk").values_list("status", flat=True)) == [
+        Reminder.Status.SENT,
+        Reminder.Status.PENDING,
+    ]

@@ -47,10 +47,13 @@ def sweep(self) -> int:
 
 
 @shared_task(name="tracker.tasks.deliver", bind=True, **TASK_OPTIONS)
-def deliver(self, asks_for_help: bool = True) -> int:
+def deliver(self, asks_for_help: bool = True, now: str | None = None) -> int:
+    """Deliver what is due; `now` (ISO 8601) replays another moment, as `send_reminders
+    --now` does."""
+    moment = dt.datetime.fromisoformat(now) if now else None
     if asks_for_help:
-        ask_for_help(queue_of(self))
-    return len(outbox.deliver_due())
+        ask_for_help(queue_of(self), moment)
+    return len(outbox.deliver_due(moment))
 
 
 def queue_of(task) -> str | None:
@@ -63,10 +66,9 @@ def ask_for_help(queue: str | None, now: dt.datetime | None = None) -> None:
     worker's other processes to deliver beside this one, on the queue this task came from:
     the outbox's row locks share the work out, each message still claimed and committed
     alone. A helper asks nobody else, and one not started by the next sweep is dropped."""
+    kwargs = {"asks_for_help": False, "now": now.isoformat() if now else None}
     for _ in range(outbox.helpers_wanted(now)):
-        deliver.apply_async(
-            kwargs={"asks_for_help": False}, queue=queue, expires=settings.REMINDER_SWEEP_SECONDS
-        )
+        deliver.apply_async(kwargs=kwargs, queue=queue, expires=settings.REMINDER_SWEEP_SECONDS)
 
 
 @shared_task(name="tracker.tasks.notify_deferral", **TASK_OPTIONS)
