@@ -8,7 +8,7 @@ import threading
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 
 from committees.deferrals import topic_for_item
 from committees.models import LONDON, AgendaItem, Deferral
@@ -300,3 +300,90 @@ def test_a_failed_send_commits_durably_and_counts_as_a_flush(
     # The refusal's commit waits for the disk, taking the first mark with it; the third is
     # made durable at the end.
     assert seen == [("off", True), ("on", True), ("off", True), ("on", False), ("on", True)]
+
+
+# --- The run leaves nothing open, whatever stops it ------------------------------------------
+
+
+def connection_is_idle_and_usable() -> bool:
+    idle = connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    with transaction.atomic():
+        usable = Reminder.objects.count() >= 0
+    return idle and usable and connection.get_autocommit() and not connection.in_atomic_block
+
+
+def test_an_interrupt_during_a_send_leaves_that_reminder_waiting_and_nothing_open(
+    other_committee, dev, monkeypatch, mailoutbox
+):
+    make_due_reminders(other_committee, dev, 3)
+    send = outbox._send
+
+    def interrupted_at_the_second(reminder, mail):
+        if mailoutbox:
+            raise KeyboardInterrupt
+        send(reminder, mail)
+
+    monkeypatch.setattr(outbox, "_send", interrupted_at_the_second)
+
+    with pytest.raises(KeyboardInterrupt):
+        outbox.deliver_due()
+
+    assert connection_is_idle_and_usable()
+    assert len(mailoutbox) == 1
+    assert list(
+        Reminder.objects.order_by("next_attempt_at", "id").values_list("status", "attempts")
+    ) == [
+        (Reminder.Status.SENT, 1),
+        (Reminder.Status.PENDING, 0),
+        (Reminder.Status.PENDING, 0),
+    ]
+
+
+def test_a_database_error_in_the_send_stops_the_run_rather_than_pass_for_a_mail_failure(
+    other_committee, dev, monkeypatch, mailoutbox
+):
+    make_due_reminders(other_committee, dev, 2)
+    send = outbox._send
+
+    def sent_then_the_database_refused(reminder, mail):
+        send(reminder, mail)
+        with transaction.atomic():  # not allowed between a claim and its mark
+            pass
+
+    monkeypatch.setattr(outbox, "_send", sent_then_the_database_refused)
+
+    with pytest.raises(ProgrammingError, match="can't change 'autocommit' now"):
+        outbox.deliver_due()
+
+    assert connection_is_idle_and_usable()
+    # Not recorded as a failed attempt to retry later: the run stopped, the claim rolled back.
+    assert list(Reminder.objects.values_list("status", "attempts", "last_error")) == [
+        (Reminder.Status.PENDING, 0, ""),
+        (Reminder.Status.PENDING, 0, ""),
+    ]
+
+
+def test_a_refused_mark_stops_the_run_and_leaves_nothing_open(other_committee, dev, mailoutbox):
+    make_due_reminders(other_committee, dev, 2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.status = 'sent' THEN RAISE EXCEPTION 'marks refused'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_sent BEFORE UPDATE ON tracker_reminder "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_sent()"
+        )
+    try:
+        with pytest.raises(Exception, match="marks refused"):
+            outbox.deliver_due()
+        assert connection_is_idle_and_usable()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_sent ON tracker_reminder")
+            cursor.execute("DROP FUNCTION refuse_sent()")
+
+    # The message went before its mark was refused: it waits to go again (with its Message-ID).
+    assert len(mailoutbox) == 1
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.PENDING}

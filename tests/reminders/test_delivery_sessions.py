@@ -133,3 +133,14 @@ def test_a_delivery_told_another_moment_sends_what_was_due_then(
         Reminder.Status.SENT,
         Reminder.Status.PENDING,
     ]
+
+
+def test_a_moment_given_without_a_zone_is_on_the_councils_clock():
+    assert outbox.moment_from_text("2018-07-02T09:00") == dt.datetime(
+        2018, 7, 2, 9, 0, tzinfo=LONDON
+    )
+    assert outbox.moment_from_text("2018-07-02T08:00+00:00").astimezone(LONDON).hour == 9
+    with pytest.raises(
+        ValueError, match="give an ISO date-time such as 2018-01-16T09:00, not 'soon'"
+    ):
+        outbox.moment_from_text("soon")

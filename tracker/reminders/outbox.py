@@ -27,11 +27,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -48,6 +49,21 @@ MAX_RETRY_DELAY = dt.timedelta(hours=6)
 
 def local_now(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()).astimezone(LONDON)
+
+
+def moment_from_text(value: str) -> dt.datetime:
+    """An ISO 8601 date-time replaying another moment (`send_reminders --now`, the `deliver`
+    task's `now`); one without a zone is on the council's clock, not UTC. ValueError names
+    what was wrong."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"give an ISO date-time such as 2018-01-16T09:00, not {str(value)[:40]!r}"
+        ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=LONDON)
+    return moment
 
 
 def is_morning(now: dt.datetime) -> bool:
@@ -428,6 +444,14 @@ class _Claims:
     def mark_sent(self, reminder: Reminder, *, durable: bool = True) -> None:
         """One UPDATE of the claimed row, committed with the claim."""
         sql = self.sent_sql if durable else self.sent_soon_sql
+        if self.spelled_out and (
+            db_connection.connection.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS
+        ):
+            # Marked outside its claim's transaction, the row's lock would be gone and the
+            # mark could overwrite a stop: the run stops instead, the message resent later.
+            raise transaction.TransactionManagementError(
+                f"reminder {reminder.pk} lost its claim's transaction before it was marked sent"
+            )
         self._execute(
             sql + "; COMMIT" if self.spelled_out else sql,
             [
@@ -450,8 +474,6 @@ class _Claims:
         with BEGIN or COMMIT it goes as one simple query, the values bound in the client,
         and the answer read is the last statement's; otherwise with the values sent apart."""
         if db_connection.vendor == "postgresql":
-            import psycopg
-
             db_connection.ensure_connection()
             raw = db_connection.connection
             with db_connection.wrap_database_errors:
@@ -496,8 +518,11 @@ class _Commits:
     two round trips and two statements for the driver a message, where Django's
     `transaction.atomic()` made four of each. Django's connection stays in autocommit, so the
     run ends any transaction still open (a claim that found nothing, a failure recorded, an
-    error) itself. Anywhere else each message is a `transaction.atomic()`, which inside a
-    caller's transaction is a savepoint."""
+    error) itself. So nothing between a claim and its mark (`_send`, a mail backend) may use
+    Django's transaction API (`atomic`, `on_commit`, `select_for_update`): Django would take
+    the open transaction for autocommit. A database error there stops the run (`_attempt`),
+    rather than pass for the mail server's. Anywhere else each message is a
+    `transaction.atomic()`, which inside a caller's transaction is a savepoint."""
 
     def __init__(self, claims: _Claims):
         self.spelled_out = (
@@ -530,8 +555,6 @@ class _Commits:
     @staticmethod
     def _end(command: str) -> None:
         """COMMIT or ROLLBACK what is still open on the connection, if anything is."""
-        import psycopg
-
         raw = db_connection.connection
         if (
             raw is None
@@ -608,6 +631,10 @@ def _attempt(
     reminder.attempts += 1
     try:
         _send(reminder, connection)
+    except (DatabaseError, psycopg.Error):
+        # Not the mail server's answer: the run stops, and the claim's transaction is rolled
+        # back (the reminder waits, unattempted, for the next run).
+        raise
     except Exception as exc:
         reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if is_permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:

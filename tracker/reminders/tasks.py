@@ -50,7 +50,7 @@ def sweep(self) -> int:
 def deliver(self, asks_for_help: bool = True, now: str | None = None) -> int:
     """Deliver what is due; `now` (ISO 8601) replays another moment, as `send_reminders
     --now` does."""
-    moment = dt.datetime.fromisoformat(now) if now else None
+    moment = outbox.moment_from_text(now) if now else None
     if asks_for_help:
         ask_for_help(queue_of(self), moment)
     return len(outbox.deliver_due(moment))
@@ -66,7 +66,8 @@ def ask_for_help(queue: str | None, now: dt.datetime | None = None) -> None:
     worker's other processes to deliver beside this one, on the queue this task came from:
     the outbox's row locks share the work out, each message still claimed and committed
     alone. A helper asks nobody else, and one not started by the next sweep is dropped."""
-    kwargs = {"asks_for_help": False, "now": now.isoformat() if now else None}
+    # `now` only when given: a worker still running the code before it knows no such argument.
+    kwargs = {"asks_for_help": False, **({"now": now.isoformat()} if now else {})}
     for _ in range(outbox.helpers_wanted(now)):
         deliver.apply_async(kwargs=kwargs, queue=queue, expires=settings.REMINDER_SWEEP_SECONDS)
 

@@ -6,22 +6,16 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from committees.models import LONDON
 from tracker.reminders import outbox
 from tracker.reminders.ledger import Reminder
 
 
 def parse_moment(value: str) -> dt.datetime:
     try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+        return outbox.moment_from_text(value)
+    except ValueError as error:
         # argparse says this as "error: argument --now: ..." (exit 2), with no traceback.
-        raise argparse.ArgumentTypeError(
-            f"give an ISO date-time such as 2018-01-16T09:00, not {value[:40]!r}"
-        ) from None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=LONDON)  # a council's clock, not UTC
-    return moment
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def describe(reminder: Reminder) -> str:
