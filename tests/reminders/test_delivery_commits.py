@@ -387,3 +387,34 @@ def test_a_refused_mark_stops_the_run_and_leaves_nothing_open(other_committee, d
     # The message went before its mark was refused: it waits to go again (with its Message-ID).
     assert len(mailoutbox) == 1
     assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.PENDING}
+
+
+def prepared_here() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name.rsplit("_", 1)[0] for (name,) in cursor.fetchall()}
+
+
+def test_the_claim_and_the_mark_are_prepared_once_per_session(other_committee, dev, mailoutbox):
+    make_due_reminders(other_committee, dev, 3)
+    connection.close()  # a new session, with nothing prepared yet
+
+    assert len(outbox.deliver_due()) == 3
+    assert prepared_here() >= set(outbox._Claims.PREPARED.values())
+    Reminder.objects.update(status=Reminder.Status.PENDING, sent_at=None)
+    assert len(outbox.deliver_due()) == 3  # the same session: prepared already, not again
+
+    assert len(mailoutbox) == 6
+
+
+def test_behind_a_transaction_pooler_nothing_is_prepared(
+    other_committee, dev, mailoutbox, monkeypatch
+):
+    connection.close()  # a new session, with nothing prepared yet
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    make_due_reminders(other_committee, dev, 3)
+
+    assert len(outbox.deliver_due()) == 3
+
+    assert prepared_here() & set(outbox._Claims.PREPARED.values()) == set()
+    assert len(mailoutbox) == 3

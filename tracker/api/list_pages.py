@@ -24,7 +24,6 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import CharField, Count, IntegerField, Model, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.query import MAX_GET_RESULTS
@@ -34,6 +33,7 @@ from rest_framework.settings import api_settings
 
 from actions.models import Action, Resolution
 from committees.models import today
+from config.prepared_statements import can_prepare
 
 _DATETIME = serializers.DateTimeField()
 
@@ -75,18 +75,6 @@ def _datetime_writer():
 def _year_label(start_date) -> str:
     """As MunicipalYear.label writes it: 2017/18."""
     return f"{start_date.year}/{(start_date.year + 1) % 100:02d}"
-
-
-def can_prepare(connection) -> bool:
-    """Whether statements may be prepared on this connection's server: PostgreSQL (psycopg 3),
-    unless Django is told it sits behind a pooler in transaction mode
-    (DISABLE_SERVER_SIDE_CURSORS), where a prepared statement would not outlive the
-    transaction. Django itself prepares nothing, for the same reason."""
-    return (
-        connection.vendor == "postgresql"
-        and is_psycopg3
-        and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    )
 
 
 @contextmanager

@@ -11,10 +11,13 @@ same way whichever path it went by; a server without PIPELINING gets smtplib's o
 """
 
 import contextlib
+import functools
 import re
 import smtplib
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")  # a line starting with "." is sent as ".." (RFC 5321)
+# smtplib's own quoting (it parses the address each time); a day's few thousand recur.
+_quoted = functools.lru_cache(maxsize=10_000)(smtplib.quoteaddr)
 
 
 def sendmail(session: smtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> dict:
@@ -24,8 +27,8 @@ def sendmail(session: smtplib.SMTP, sender: str, recipients: list[str], data: by
     if not session.does_esmtp or not session.has_extn("pipelining"):
         return session.sendmail(sender, recipients, data)
     size = f" SIZE={len(data)}" if session.has_extn("size") else ""
-    group = [f"MAIL FROM:{smtplib.quoteaddr(sender)}{size}"]
-    group += [f"RCPT TO:{smtplib.quoteaddr(r)}" for r in recipients]
+    group = [f"MAIL FROM:{_quoted(sender)}{size}"]
+    group += [f"RCPT TO:{_quoted(r)}" for r in recipients]
     group.append("DATA")
     session.send("".join(f"{command}\r\n" for command in group))
     # Every answer is read, in order, before deciding: the session stays in step.
