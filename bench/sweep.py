@@ -365,8 +365,8 @@ def worker_day(res, label, day, now, processes=2):
     its own process, as the sweep task does (the bench day is not today, and the worker's
     sweep plans for the real clock; the deliveries are told the bench's moment, as
     `send_reminders --now` is): after the first batch is recorded it asks the pool for help
-    (`tasks.ask_for_help`), and after the last it enqueues the delivery the sweep would then
-    do itself. So two processes work at once, as in a worker of two running a sweep.
+    (`tasks.help_after_first_batch`), and after the last it enqueues the delivery the sweep
+    would then do itself. So two processes work at once, as in a worker of two running a sweep.
     Timed from the start of planning to the last message marked sent in the ledger; the
     worker is started, and has loaded its URL routes, before the clock starts."""
     import os
@@ -437,14 +437,8 @@ def worker_day(res, label, day, now, processes=2):
             kombu_pools.reset()
             tasks.load_url_routes()  # as each worker process did when it started
 
-            asked = []
-
-            def first_batch_recorded():  # as the sweep task asks for help
-                if not asked:
-                    asked.append(tasks.ask_for_help(queue, now))
-
             start = time.perf_counter()
-            planned = outbox.plan(now, recorded=first_batch_recorded)
+            planned = outbox.plan(now, recorded=tasks.help_after_first_batch(queue, now))
             plan_t = time.perf_counter() - start
             # The sweep's own delivery after planning, in a pool process of the worker.
             tasks.deliver.apply_async(

@@ -410,9 +410,14 @@ class _Claims:
         self.durable_sql = f"UPDATE {table} SET sent_at = sent_at WHERE id = %s"
         self.at = Reminder._meta.get_field("next_attempt_at")
         self.receipts = Reminder._meta.get_field("delivery_receipts")
-        # Set by `_Commits`: each message's transaction is written out in the SQL sent, the
-        # claim after its BEGIN and the mark before its COMMIT (one round trip each).
-        self.spelled_out = False
+        # On PostgreSQL outside a caller's transaction, each message's transaction is written
+        # out in the SQL sent, the claim after its BEGIN and the mark before its COMMIT (one
+        # round trip each); `_Commits` ends what is left open.
+        self.spelled_out = (
+            db_connection.vendor == "postgresql"
+            and not db_connection.in_atomic_block
+            and db_connection.get_autocommit()
+        )
 
     def next(self, moment: dt.datetime) -> Reminder | None:
         prep = self.at.get_db_prep_value
@@ -502,22 +507,19 @@ class _Claims:
         self._execute(f"BEGIN; {sql}; COMMIT" if self.spelled_out else sql, [reminder.pk])
 
     def _execute(self, sql: str, params: list, *, fetch: bool = False) -> tuple | None:
-        """On PostgreSQL, on Django's own connection (so inside its transaction). Spelled out
-        with BEGIN or COMMIT it goes as one simple query, the values bound in the client,
-        and the answer read is the last statement's; otherwise with the values sent apart."""
-        if db_connection.vendor == "postgresql":
+        """On Django's own connection (so inside its transaction). Spelled out with BEGIN or
+        COMMIT it goes as one simple query, the values bound in the client, and the answer
+        read is the last statement's; otherwise through Django's cursor."""
+        if self.spelled_out:
             db_connection.ensure_connection()
-            raw = db_connection.connection
-            with db_connection.wrap_database_errors:
-                if self.spelled_out:
-                    with psycopg.ClientCursor(raw) as cursor:
-                        cursor.execute(sql, params)
-                        while cursor.nextset():
-                            pass
-                        return cursor.fetchone() if fetch else None
-                with psycopg.Cursor(raw) as cursor:
-                    cursor.execute(sql, params)
-                    return cursor.fetchone() if fetch else None
+            with (
+                db_connection.wrap_database_errors,
+                psycopg.ClientCursor(db_connection.connection) as cursor,
+            ):
+                cursor.execute(sql, params)
+                while cursor.nextset():
+                    pass
+                return cursor.fetchone() if fetch else None
         with db_connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if fetch else None
@@ -558,12 +560,7 @@ class _Commits:
 
     def __init__(self, claims: _Claims):
         self.claims = claims
-        self.spelled_out = (
-            db_connection.vendor == "postgresql"
-            and not db_connection.in_atomic_block
-            and db_connection.get_autocommit()
-        )
-        claims.spelled_out = self.spelled_out
+        self.spelled_out = claims.spelled_out
 
     def __enter__(self):
         if self.spelled_out and can_prepare(db_connection):

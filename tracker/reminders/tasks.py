@@ -6,6 +6,7 @@ Tasks acknowledge late and are requeued if their worker dies; the ledger makes t
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.signals import worker_process_init
@@ -33,16 +34,9 @@ def sweep(self) -> int:
     """Plan what is due now and deliver it. Safe to run twice at once. On a big day help is
     asked for as soon as the first batch is recorded, so the other processes deliver while
     this one renders the rest."""
-    asked = False
-
-    def first_batch_recorded():
-        nonlocal asked
-        if not asked:
-            asked = True
-            ask_for_help(queue_of(self))
-
-    outbox.plan(recorded=first_batch_recorded)
-    first_batch_recorded()  # nothing new planned, but perhaps a backlog waiting
+    recorded = help_after_first_batch(queue_of(self))
+    outbox.plan(recorded=recorded)
+    recorded()  # nothing new planned, but perhaps a backlog waiting
     return len(outbox.deliver_due())
 
 
@@ -70,6 +64,20 @@ def ask_for_help(queue: str | None, now: dt.datetime | None = None) -> None:
     kwargs = {"asks_for_help": False, **({"now": now.isoformat()} if now else {})}
     for _ in range(outbox.helpers_wanted(now)):
         deliver.apply_async(kwargs=kwargs, queue=queue, expires=settings.REMINDER_SWEEP_SECONDS)
+
+
+def help_after_first_batch(queue: str | None, now: dt.datetime | None = None) -> Callable[[], None]:
+    """A `recorded` callback for `outbox.plan` that asks for help once, as soon as the first
+    batch is in the ledger, so the other processes deliver while the rest are rendered."""
+    asked = False
+
+    def recorded() -> None:
+        nonlocal asked
+        if not asked:
+            asked = True
+            ask_for_help(queue, now)
+
+    return recorded
 
 
 @shared_task(name="tracker.tasks.notify_deferral", **TASK_OPTIONS)
